@@ -1,0 +1,96 @@
+//! The command line (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::pack::Kind;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "backlings",
+    version,
+    about = "Backend engineering exercises, checked for real: SQL, HTTP, auth, Git.",
+    long_about = "Backend engineering exercises, checked for real: SQL on an embedded SQLite, \
+                  HTTP servers over real sockets, hashing and auth in Rust, Git in a sandbox.\n\n\
+                  Without a subcommand: watch mode, at the first unfinished exercise."
+)]
+pub struct Args {
+    /// The pack to use: the folder holding its info.toml (default: this folder or a parent).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub pack: Option<PathBuf>,
+
+    /// Watch files by polling instead of inotify (WSL on /mnt, network drives).
+    #[arg(long)]
+    pub poll: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Stages with their progress, and every exercise's status.
+    List,
+    /// Check one exercise (default: the current one) and print the verdict.
+    Run {
+        name: Option<String>,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the next hint of an exercise (default: the current one).
+    Hint { name: Option<String> },
+    /// Restore an exercise's starter (a git exercise: rebuild its sandbox).
+    Reset { name: String },
+    /// Check every exercise and update the progress.
+    Check {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the reference solution of an exercise you have passed.
+    Solution { name: String },
+    /// Tools for instructors who write packs.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Add an exercise: starter, solution and the info.toml entry.
+    New {
+        name: String,
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long)]
+        stage: String,
+    },
+    /// Prove the pack sound: every file, every starter fails, every solution passes.
+    Check {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start an empty pack of your own in DIR.
+    Init { dir: PathBuf },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KindArg {
+    Rust,
+    Sql,
+    Git,
+    Http,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Rust => Kind::Rust,
+            KindArg::Sql => Kind::Sql,
+            KindArg::Git => Kind::Git,
+            KindArg::Http => Kind::Http,
+        }
+    }
+}

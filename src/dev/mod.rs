@@ -1,0 +1,1 @@
+//! Instructor tooling: `dev new`, `dev check`, `dev init` (being built).

@@ -1,0 +1,186 @@
+//! What a check found, as data. Checkers build an [`Outcome`]; views render it.
+//! Nothing in here prints.
+
+use serde::Serialize;
+use std::time::Duration;
+
+/// The verdict of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    /// The learner's answer is wrong (tests fail, rows differ, …).
+    Fail,
+    /// The answer could not be judged: it does not compile, the server did not
+    /// start, the sandbox is gone, the runner itself hit a problem.
+    Error,
+    /// The learner's code ran past the exercise's time limit and was stopped.
+    Timeout,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+        }
+    }
+
+    pub fn passed(self) -> bool {
+        self == Status::Pass
+    }
+}
+
+/// One check's result: a verdict, a one-line reason, and the evidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub status: Status,
+    /// One line that says why (or, on a pass, what was proven).
+    pub message: String,
+    /// Evidence, in the order it should be shown.
+    pub details: Vec<Detail>,
+    #[serde(skip)]
+    pub duration: Duration,
+}
+
+impl Outcome {
+    pub fn new(status: Status, message: impl Into<String>) -> Self {
+        Outcome {
+            status,
+            message: message.into(),
+            details: Vec::new(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    pub fn pass(message: impl Into<String>) -> Self {
+        Self::new(Status::Pass, message)
+    }
+
+    pub fn fail(message: impl Into<String>) -> Self {
+        Self::new(Status::Fail, message)
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Status::Error, message)
+    }
+
+    pub fn timeout(limit: Duration) -> Self {
+        Self::new(
+            Status::Timeout,
+            format!(
+                "stopped after the time limit of {} — look for an endless loop, a query without end or a blocking read",
+                crate::outcome::human_duration(limit)
+            ),
+        )
+    }
+
+    pub fn with(mut self, detail: Detail) -> Self {
+        self.details.push(detail);
+        self
+    }
+
+    pub fn push(&mut self, detail: Detail) {
+        self.details.push(detail);
+    }
+}
+
+/// A piece of evidence. Kept generic so that every kind of check can be shown by
+/// one terminal view and one JSON view.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Detail {
+    /// Prose: an explanation or a suggestion.
+    Text { text: String },
+    /// Output captured from a program, shown verbatim (it may hold ANSI colour).
+    Output {
+        title: String,
+        text: String,
+        /// Bytes that were cut by the output cap and are not in `text`.
+        truncated_bytes: u64,
+    },
+    /// Something expected next to what was found.
+    Mismatch {
+        what: String,
+        expected: String,
+        found: String,
+    },
+    /// A table of rows, some of them marked (a SQL result, a diff of two results).
+    Table {
+        title: String,
+        columns: Vec<String>,
+        rows: Vec<TableRow>,
+        /// Rows left out to keep the table to a screenful.
+        omitted_rows: usize,
+    },
+    /// A command the learner can paste to reproduce or inspect something.
+    Command { title: String, command: String },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TableRow {
+    pub mark: RowMark,
+    pub cells: Vec<TableCell>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowMark {
+    Same,
+    /// Expected but not found.
+    Missing,
+    /// Found but not expected.
+    Extra,
+    /// Present, with some cells that differ.
+    Changed,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TableCell {
+    pub text: String,
+    /// This cell is the one that differs.
+    pub wrong: bool,
+}
+
+impl TableCell {
+    pub fn plain(text: impl Into<String>) -> Self {
+        TableCell {
+            text: text.into(),
+            wrong: false,
+        }
+    }
+}
+
+/// "250 ms", "10 s", "1.5 s": short and exact enough for a message.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(Duration::from_millis(250)), "250 ms");
+        assert_eq!(human_duration(Duration::from_secs(10)), "10 s");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
+    }
+
+    #[test]
+    fn json_names_the_status_and_detail_types() {
+        let outcome = Outcome::fail("2 rows missing").with(Detail::Text { text: "x".into() });
+        let json = serde_json::to_value(&outcome).unwrap();
+        assert_eq!(json["status"], "fail");
+        assert_eq!(json["details"][0]["type"], "text");
+    }
+}

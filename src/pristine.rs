@@ -1,0 +1,77 @@
+//! Pristine copies of the starters, so `reset` can restore a learner's file.
+//!
+//! The first time the runner sees an exercise file it copies it to
+//! `.backlings/pristine/<same path>`. `reset` copies it back. The copy is never
+//! overwritten afterwards, so a learner's edits can never leak into it.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::fsutil::write_atomic;
+use crate::pack::{Exercise, Pack};
+
+pub fn copy_path(pack: &Pack, file: &Path) -> PathBuf {
+    pack.state_dir().join("pristine").join(file)
+}
+
+/// Snapshot every exercise file not yet snapshotted. Cheap: one `stat` per file.
+pub fn snapshot_all(pack: &Pack) -> Result<()> {
+    for exercise in &pack.exercises {
+        for file in &exercise.files {
+            let copy = copy_path(pack, file);
+            if copy.exists() {
+                continue;
+            }
+            match fs::read(pack.path(file)) {
+                Ok(bytes) => {
+                    if let Some(dir) = copy.parent() {
+                        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                    }
+                    write_atomic(&copy, &bytes)?;
+                }
+                // A learner who deleted a file before the first run: nothing to keep.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("reading {}", file.display())),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The starter's text, if a pristine copy exists.
+pub fn starter_text(pack: &Pack, file: &Path) -> Option<String> {
+    fs::read_to_string(copy_path(pack, file)).ok()
+}
+
+/// Put the starter files of `exercise` back. The learner's current version is
+/// kept beside the pristine copies (`.backlings/replaced/`), so a reset by
+/// mistake loses nothing.
+pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Vec<PathBuf>> {
+    let mut restored = Vec::new();
+    for file in &exercise.files {
+        let copy = copy_path(pack, file);
+        let bytes = fs::read(&copy).with_context(|| {
+            format!(
+                "no pristine copy of {} was kept, so it cannot be reset (restore it from git: `git checkout -- {}`)",
+                file.display(),
+                file.display()
+            )
+        })?;
+        let target = pack.path(file);
+        if let Ok(current) = fs::read(&target)
+            && current != bytes
+        {
+            let backup = pack.state_dir().join("replaced").join(file);
+            if let Some(dir) = backup.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            write_atomic(&backup, &current)?;
+        }
+        write_atomic(&target, &bytes)?;
+        restored.push(file.clone());
+    }
+    Ok(restored)
+}

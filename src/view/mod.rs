@@ -1,0 +1,5 @@
+//! Views: the same outcome feeds the watch screen, `run`, `check`, `dev check`
+//! and `--json`.
+
+pub mod json;
+pub mod terminal;
