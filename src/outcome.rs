@@ -153,6 +153,15 @@ impl TableCell {
     }
 }
 
+/// Text without terminal codes: ANSI colours, charset switches (`ESC ( B`) and
+/// shift-in/out bytes that terminfo-driven programs such as libtest emit.
+pub fn plain_text(text: &str) -> String {
+    console::strip_ansi_codes(&text.replace("\x1b(B", ""))
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
 /// "250 ms", "10 s", "1.5 s": short and exact enough for a message.
 pub fn human_duration(d: Duration) -> String {
     let ms = d.as_millis();
@@ -168,6 +177,12 @@ pub fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_drops_every_terminal_code() {
+        let libtest = "test a ... \x1b[32mok\x1b(B\x1b[m\x0f\r\n";
+        assert_eq!(plain_text(libtest), "test a ... ok\n");
+    }
 
     #[test]
     fn durations_read_naturally() {

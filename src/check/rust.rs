@@ -329,7 +329,7 @@ pub fn run_tests(
 
 fn judge_tests(done: &Finished, timeout: Duration, expected: &[String]) -> Outcome {
     let output = done.stdout.text();
-    let plain = console::strip_ansi_codes(&output).into_owned();
+    let plain = crate::outcome::plain_text(&output);
     let evidence = Detail::Output {
         title: "test output".into(),
         text: output.clone(),
@@ -497,6 +497,14 @@ mod tests {
     fn finds_test_names() {
         let src = "#[test]\nfn a() {}\n#[test]\n#[should_panic]\nfn b_2() {}\nfn helper() {}";
         assert_eq!(test_names(src), vec!["a", "b_2"]);
+    }
+
+    #[test]
+    fn parses_libtest_output_coloured_by_terminfo() {
+        let out = "test tests::a ... \x1b[32mok\x1b[m\x0f\ntest tests::b ... \x1b[31mFAILED\x1b(B\x1b[m\n";
+        let s = TestSummary::parse(&crate::outcome::plain_text(out));
+        assert_eq!(s.ran, vec!["tests::a", "tests::b"]);
+        assert_eq!(s.failed, vec!["tests::b"]);
     }
 
     #[test]

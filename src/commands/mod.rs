@@ -7,6 +7,8 @@ mod reset;
 mod run;
 mod solution;
 
+pub use hint::render_hints;
+
 use std::process::ExitCode;
 
 use anyhow::Result;

@@ -81,7 +81,7 @@ fn plain_detail(detail: &Detail) -> Detail {
             truncated_bytes,
         } => Detail::Output {
             title: title.clone(),
-            text: console::strip_ansi_codes(text).into_owned(),
+            text: crate::outcome::plain_text(text),
             truncated_bytes: *truncated_bytes,
         },
         other => other.clone(),

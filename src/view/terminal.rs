@@ -89,7 +89,7 @@ pub fn render_detail(detail: &Detail, layout: Layout) -> String {
             let text = if console::colors_enabled() {
                 text.clone()
             } else {
-                console::strip_ansi_codes(text).into_owned()
+                crate::outcome::plain_text(text)
             };
             let lines: Vec<&str> = text.trim_end().lines().collect();
             let shown = layout
