@@ -39,7 +39,9 @@ pub fn classify(kind: &EventKind) -> Option<Change> {
         EventKind::Create(_) => Some(Change::Complete),
         EventKind::Modify(ModifyKind::Name(_)) => Some(Change::Complete),
         EventKind::Modify(ModifyKind::Metadata(_)) => None,
-        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any | ModifyKind::Other) => Some(Change::InProgress),
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any | ModifyKind::Other) => {
+            Some(Change::InProgress)
+        }
         // The file disappearing is not a save; the write that follows is.
         EventKind::Remove(_) => None,
         EventKind::Any | EventKind::Other => Some(Change::InProgress),
@@ -176,7 +178,10 @@ mod tests {
             classify(&EventKind::Access(AccessKind::Close(AccessMode::Write))),
             Some(Change::Complete)
         );
-        assert_eq!(classify(&EventKind::Create(CreateKind::File)), Some(Change::Complete));
+        assert_eq!(
+            classify(&EventKind::Create(CreateKind::File)),
+            Some(Change::Complete)
+        );
         assert_eq!(
             classify(&EventKind::Modify(ModifyKind::Name(RenameMode::To))),
             Some(Change::Complete)
@@ -185,7 +190,10 @@ mod tests {
             classify(&EventKind::Modify(ModifyKind::Data(DataChange::Any))),
             Some(Change::InProgress)
         );
-        assert_eq!(classify(&EventKind::Access(AccessKind::Open(AccessMode::Read))), None);
+        assert_eq!(
+            classify(&EventKind::Access(AccessKind::Open(AccessMode::Read))),
+            None
+        );
         assert_eq!(classify(&EventKind::Remove(RemoveKind::File)), None);
     }
 

@@ -16,7 +16,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use crossterm::event::{self as term_event, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    self as term_event, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 
 use crate::check::{self, Target};
 use crate::commands::Session;
@@ -128,7 +130,11 @@ pub fn run(session: Session, poll: bool) -> Result<ExitCode> {
     drop(_raw);
     // Leave the last screen in place and put the prompt below it.
     println!();
-    println!("Progress saved: {} of {} exercises done.", app.state.done_count(), app.pack.exercises.len());
+    println!(
+        "Progress saved: {} of {} exercises done.",
+        app.state.done_count(),
+        app.pack.exercises.len()
+    );
     result.map(|()| ExitCode::SUCCESS)
 }
 
@@ -298,7 +304,9 @@ impl App {
                 self.arrive(watcher);
             }
             None => {
-                self.message = Some("Every exercise is done. Well played — that is a backend roadmap behind you.".into());
+                self.message = Some(
+                    "Every exercise is done. Well played — that is a backend roadmap behind you.".into(),
+                );
             }
         }
     }
@@ -393,7 +401,11 @@ impl App {
                             self.message = Some("That was the last hint.".into());
                         }
                     }
-                    KeyCode::Char('l') => self.mode = Mode::List { selected: self.current },
+                    KeyCode::Char('l') => {
+                        self.mode = Mode::List {
+                            selected: self.current,
+                        }
+                    }
                     KeyCode::Char('r') => {
                         self.last_checked_content = None;
                         self.start_check();
@@ -518,5 +530,8 @@ fn start_first_build(pack: &Pack, events: Sender<AppEvent>) -> Option<String> {
         };
         let _ = events.send(AppEvent::BackgroundDone(outcome));
     });
-    Some("building the exercise package's dependencies in the background (first run only, a minute or two)".into())
+    Some(
+        "building the exercise package's dependencies in the background (first run only, a minute or two)"
+            .into(),
+    )
 }

@@ -30,9 +30,15 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     let stage = pack.stage(&exercise.stage);
     let mut top = String::new();
 
-    let stage_members: Vec<&crate::pack::Exercise> =
-        pack.exercises.iter().filter(|e| e.stage == exercise.stage).collect();
-    let stage_done = stage_members.iter().filter(|e| app.state.is_done(&e.name)).count();
+    let stage_members: Vec<&crate::pack::Exercise> = pack
+        .exercises
+        .iter()
+        .filter(|e| e.stage == exercise.stage)
+        .collect();
+    let stage_done = stage_members
+        .iter()
+        .filter(|e| app.state.is_done(&e.name))
+        .count();
     let bar_width = (width.saturating_sub(40) / 2).clamp(4, 30);
     top.push_str(&format!(
         "{} {}  {}   {} {}\n",
@@ -53,7 +59,11 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     top.push('\n');
     top.push_str(&format!(
         "{} {}  {}\n",
-        style(format!("{} ›", stage.map_or(exercise.stage.as_str(), |s| s.title.as_str()))).dim(),
+        style(format!(
+            "{} ›",
+            stage.map_or(exercise.stage.as_str(), |s| s.title.as_str())
+        ))
+        .dim(),
         style(&exercise.name).bold(),
         style(format!("[{}]", exercise.kind.as_str())).dim()
     ));
@@ -67,7 +77,11 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
         Some(hint) => top.push_str(&format!("{} {}\n", style("Work in:").bold(), style(hint).cyan())),
         None => {
             let files: Vec<String> = exercise.files.iter().map(|f| f.display().to_string()).collect();
-            top.push_str(&format!("{} {}\n", style("Edit:").bold(), style(files.join(", ")).cyan()));
+            top.push_str(&format!(
+                "{} {}\n",
+                style("Edit:").bold(),
+                style(files.join(", ")).cyan()
+            ));
         }
     }
     top.push('\n');
@@ -78,7 +92,11 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     }
     if app.checking {
         let waited = app.check_started.map(|t| t.elapsed().as_secs()).unwrap_or(0);
-        let extra = if waited >= 2 { format!(" {waited} s") } else { String::new() };
+        let extra = if waited >= 2 {
+            format!(" {waited} s")
+        } else {
+            String::new()
+        };
         verdict.push_str(&format!("{}\n", style(format!("… checking{extra}")).yellow()));
     }
     let mut details_budget = 0;
@@ -108,7 +126,11 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     let shown_hints = app.state.hints_shown(&exercise.name);
     if shown_hints > 0 {
         bottom.push('\n');
-        bottom.push_str(&crate::commands::render_hints(&exercise.hints, shown_hints, width));
+        bottom.push_str(&crate::commands::render_hints(
+            &exercise.hints,
+            shown_hints,
+            width,
+        ));
         bottom.push('\n');
     }
     if let Some(message) = &app.message {
@@ -200,12 +222,15 @@ fn render_list(app: &App, selected: usize, width: usize, height: usize) -> Vec<S
     ];
     let rows_room = height.saturating_sub(4).max(1);
     // Keep the selection in view: a window of the list around it.
-    let first = selected.saturating_sub(rows_room / 2).min(pack.exercises.len().saturating_sub(rows_room));
+    let first = selected
+        .saturating_sub(rows_room / 2)
+        .min(pack.exercises.len().saturating_sub(rows_room));
     let mut last_stage = None;
     for (i, exercise) in pack.exercises.iter().enumerate().skip(first).take(rows_room) {
         let stage_label = if last_stage != Some(&exercise.stage) {
             last_stage = Some(&exercise.stage);
-            pack.stage(&exercise.stage).map_or(exercise.stage.clone(), |s| s.title.clone())
+            pack.stage(&exercise.stage)
+                .map_or(exercise.stage.clone(), |s| s.title.clone())
         } else {
             String::new()
         };
