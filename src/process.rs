@@ -13,6 +13,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -161,6 +162,7 @@ impl Cmd {
             stdout,
             stderr,
             started: Instant::now(),
+            reaped: false,
         })
     }
 
@@ -227,6 +229,7 @@ pub struct Running {
     stdout: Collector,
     stderr: Collector,
     started: Instant,
+    reaped: bool,
 }
 
 impl Running {
@@ -236,6 +239,9 @@ impl Running {
 
     /// Has the child exited already? (Its output is still being read.)
     pub fn try_exit(&mut self) -> Option<ExitStatus> {
+        if self.reaped {
+            return None;
+        }
         self.child.try_wait().ok().flatten()
     }
 
@@ -249,19 +255,48 @@ impl Running {
     pub fn wait(mut self, limit: Option<Duration>) -> Result<Finished> {
         let status = match limit {
             None => Some(self.child.wait().context("waiting for a child process")?),
-            Some(limit) => wait_with_deadline(&mut self.child, self.started + limit)?,
+            Some(limit) => self.wait_until(self.started + limit)?,
         };
         self.guard.kill();
-        if status.is_none() {
-            let _ = self.child.wait();
-        }
         Ok(self.finish(status))
+    }
+
+    /// Block (no polling: the verdict comes the moment the child exits) until
+    /// the child exits or the deadline passes; at the deadline, kill the group.
+    fn wait_until(&mut self, deadline: Instant) -> Result<Option<ExitStatus>> {
+        if let Some(status) = self.child.try_wait().context("waiting for a child process")? {
+            return Ok(Some(status));
+        }
+        let pid = self.child.id() as libc::pid_t;
+        let (tx, rx) = mpsc::channel();
+        // Reap on a thread so this one can wait with a timeout. `waitpid` on
+        // the pid, not `Child::wait`, because the child stays owned here.
+        let waiter = thread::spawn(move || {
+            let mut raw = 0;
+            // SAFETY: waitpid on our own child's pid; the status is an out-param.
+            let r = unsafe { libc::waitpid(pid, &mut raw, 0) };
+            let _ = tx.send((r == pid).then(|| ExitStatus::from_raw(raw)));
+        });
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        let status = match rx.recv_timeout(timeout) {
+            Ok(status) => status,
+            Err(_) => {
+                self.guard.kill();
+                let _ = rx.recv();
+                None
+            }
+        };
+        let _ = waiter.join();
+        // std's `Child` must not wait for this pid again: it could by then
+        // belong to another process.
+        self.reaped = true;
+        Ok(status)
     }
 
     /// Stop the child now (kill the group) and collect its output.
     pub fn stop(mut self) -> Finished {
         self.guard.kill();
-        let status = self.child.wait().ok();
+        let status = if self.reaped { None } else { self.child.wait().ok() };
         self.finish(status)
     }
 
@@ -278,24 +313,9 @@ impl Running {
 impl Drop for Running {
     fn drop(&mut self) {
         self.guard.kill();
-        let _ = self.child.try_wait();
-    }
-}
-
-fn wait_with_deadline(child: &mut Child, deadline: Instant) -> Result<Option<ExitStatus>> {
-    // Poll with a short, growing sleep: short children (most checks) are seen
-    // within a millisecond or two, long ones cost almost no CPU.
-    let mut nap = Duration::from_micros(200);
-    loop {
-        if let Some(status) = child.try_wait().context("waiting for a child process")? {
-            return Ok(Some(status));
+        if !self.reaped {
+            let _ = self.child.try_wait();
         }
-        let now = Instant::now();
-        if now >= deadline {
-            return Ok(None);
-        }
-        thread::sleep(nap.min(deadline - now));
-        nap = (nap * 2).min(Duration::from_millis(20));
     }
 }
 
