@@ -18,7 +18,11 @@ fn start_watch(pack: &Path, shell_tail: &str) -> expectrl::session::OsSession {
     // Through `sh` so the test can see what the terminal looks like afterwards.
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
-        .arg(format!("'{}' --pack '{}'; {shell_tail}", env!("CARGO_BIN_EXE_backlings"), pack.display()))
+        .arg(format!(
+            "'{}' --pack '{}'; {shell_tail}",
+            env!("CARGO_BIN_EXE_backlings"),
+            pack.display()
+        ))
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
@@ -29,7 +33,11 @@ fn start_watch(pack: &Path, shell_tail: &str) -> expectrl::session::OsSession {
 
 fn set_current(pack: &Path, name: &str) {
     fs::create_dir_all(pack.join(".backlings")).unwrap();
-    fs::write(pack.join(".backlings/state.toml"), format!("version = 1\ncurrent = \"{name}\"\n")).unwrap();
+    fs::write(
+        pack.join(".backlings/state.toml"),
+        format!("version = 1\ncurrent = \"{name}\"\n"),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -38,7 +46,10 @@ fn saving_the_solution_turns_the_screen_to_passed_and_moves_on() {
     let mut term = start_watch(pack.path(), "true");
     term.expect("1 of 2 tests failed").unwrap();
     solve(pack.path(), "exercises/basics/add.rs");
-    term.expect(Regex("add passed .* its reference solution: solutions/basics/add.rs")).unwrap();
+    term.expect(Regex(
+        "add passed .* its reference solution: solutions/basics/add.rs",
+    ))
+    .unwrap();
     // It advanced by itself to the next unfinished exercise.
     term.expect("Basics › greet").unwrap();
     term.send("q").unwrap();

@@ -78,10 +78,11 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &RustSpec, target: Target) 
     } else {
         run_program(pack, &executable, exercise.timeout, &spec.env)?
     };
-    if outcome.status.passed() && spec.clippy {
-        if let Some(lints) = clippy(pack, &name)? {
-            outcome = lints;
-        }
+    if outcome.status.passed()
+        && spec.clippy
+        && let Some(lints) = clippy(pack, &name)?
+    {
+        outcome = lints;
     }
     if !build.warnings(&name).is_empty() && outcome.status.passed() {
         outcome.push(Detail::Output {

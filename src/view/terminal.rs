@@ -247,7 +247,7 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 /// A progress bar as text: `[#####-----] 12/80`.
 pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
     let width = width.clamp(4, 60);
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0).min(width);
     format!(
         "{}{} {done}/{total}",
         Style::new().green().apply_to("█".repeat(filled)),

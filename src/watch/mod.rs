@@ -159,11 +159,8 @@ fn event_loop(app: &mut App, watcher: &mut FileWatcher, events: &Receiver<AppEve
         }
         match event {
             None => {}
-            Some(AppEvent::Key(key)) => {
-                if app.on_key(key, watcher) == Flow::Quit {
-                    return Ok(());
-                }
-            }
+            Some(AppEvent::Key(key)) if app.on_key(key, watcher) == Flow::Quit => return Ok(()),
+            Some(AppEvent::Key(_)) => {}
             Some(AppEvent::Resize) => {}
             Some(AppEvent::FileChanged(Change::Complete)) => {
                 deferred_change = None;
