@@ -100,6 +100,9 @@ pub fn run(session: Session, poll: bool) -> Result<ExitCode> {
     let checks = start_checker(Arc::clone(&pack), events_tx.clone());
     let background = start_first_build(&pack, events_tx.clone());
 
+    // A learner's very first start: greet them with the pack's welcome.
+    let first_start = state.current().is_none() && state.done_count() == 0;
+    let welcome = pack.welcome.clone().filter(|_| first_start);
     let current = state.start_index(&pack);
     state.set_current(&pack.exercises[current].name);
     let mut app = App {
@@ -123,6 +126,9 @@ pub fn run(session: Session, poll: bool) -> Result<ExitCode> {
     let _raw = RawModeGuard::enter()?;
     start_key_reader(events_tx.clone());
     app.arrive(&mut watcher);
+    if let Some(welcome) = welcome {
+        app.message = Some(welcome.trim().to_string());
+    }
     draw(&app)?;
     let result = event_loop(&mut app, &mut watcher, &events);
     crate::process::kill_all();

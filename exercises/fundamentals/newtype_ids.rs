@@ -1,0 +1,311 @@
+// Newtypes: a `UserId` is not an `OrderId`, and an `Email` is always valid.
+//
+// `fn can_cancel(user_id: u64, order_id: u64)` compiles just as well when a caller
+// swaps the two arguments — and then user 42 cancels order 7 of somebody else.
+// Wrapping each id in its own type (`struct UserId(u64)`) turns that mistake into a
+// compile error, at zero runtime cost. Keep the field private and give the type
+// validated constructors (`new`, `FromStr`, `TryFrom`), and every value in the
+// program is known-good: no handler re-checks that an id is non-zero or that an
+// email was lower-cased before it became a lookup key.
+//
+// The types live in `mod ids` so that outside code cannot build `UserId(0)`.
+// Write their constructors and text forms: `usr_42` / `ord_42` for ids, a
+// trimmed, lower-cased address for `Email`.
+
+mod ids {
+    use std::fmt;
+    use std::str::FromStr;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum IdError {
+        /// The text is some other kind of id (or none at all).
+        WrongPrefix { expected: &'static str },
+        /// What follows the prefix is not a plain decimal number.
+        NotANumber,
+        /// Ids start at 1; 0 is what an unset field looks like.
+        Zero,
+    }
+
+    impl fmt::Display for IdError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                IdError::WrongPrefix { expected } => write!(f, "expected an id starting with {expected:?}"),
+                IdError::NotANumber => write!(f, "an id is a prefix followed by digits"),
+                IdError::Zero => write!(f, "ids start at 1"),
+            }
+        }
+    }
+
+    impl std::error::Error for IdError {}
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct UserId(u64);
+
+    impl UserId {
+        pub const PREFIX: &'static str = "usr_";
+
+        /// `None` for 0: ids start at 1.
+        pub fn new(raw: u64) -> Option<UserId> {
+            todo!("wrap `raw`, unless it is 0")
+        }
+
+        pub fn get(self) -> u64 {
+            self.0
+        }
+    }
+
+    impl fmt::Display for UserId {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            todo!("the prefix, then the number: \"usr_42\"")
+        }
+    }
+
+    impl FromStr for UserId {
+        type Err = IdError;
+
+        /// `"usr_42"` → id 42. Anything else is an `IdError`.
+        fn from_str(text: &str) -> Result<Self, Self::Err> {
+            todo!("strip `Self::PREFIX`, then accept only digits, and not 0")
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct OrderId(u64);
+
+    impl OrderId {
+        pub const PREFIX: &'static str = "ord_";
+
+        /// `None` for 0: ids start at 1.
+        pub fn new(raw: u64) -> Option<OrderId> {
+            todo!("wrap `raw`, unless it is 0")
+        }
+
+        pub fn get(self) -> u64 {
+            self.0
+        }
+    }
+
+    impl fmt::Display for OrderId {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            todo!("the prefix, then the number: \"ord_42\"")
+        }
+    }
+
+    impl FromStr for OrderId {
+        type Err = IdError;
+
+        /// `"ord_42"` → id 42. Anything else is an `IdError`.
+        fn from_str(text: &str) -> Result<Self, Self::Err> {
+            todo!("strip `Self::PREFIX`, then accept only digits, and not 0")
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum EmailError {
+        MissingAt,
+        EmptyLocalPart,
+        InvalidDomain,
+    }
+
+    impl fmt::Display for EmailError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let reason = match self {
+                EmailError::MissingAt => "an email address needs an @",
+                EmailError::EmptyLocalPart => "nothing before the @",
+                EmailError::InvalidDomain => "the part after the @ is not a domain name",
+            };
+            f.write_str(reason)
+        }
+    }
+
+    impl std::error::Error for EmailError {}
+
+    /// A syntactically plausible address, trimmed and lower-cased, so that two
+    /// spellings of one address compare (and index) equal: something before the
+    /// @, and after it a domain name — labels of letters, digits and `-`,
+    /// separated by dots, at least two of them.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct Email(String);
+
+    impl Email {
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl TryFrom<&str> for Email {
+        type Error = EmailError;
+
+        fn try_from(text: &str) -> Result<Self, Self::Error> {
+            todo!("trim and lower-case `text`, split it at the @, check both parts")
+        }
+    }
+
+    impl fmt::Display for Email {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+}
+
+use std::collections::HashMap;
+
+pub use ids::{Email, EmailError, IdError, OrderId, UserId};
+
+/// Who placed which order. The signatures are the point: swapping the two
+/// arguments of `can_cancel` is a compile error, not a security incident.
+#[derive(Debug, Default)]
+pub struct Orders {
+    owners: HashMap<OrderId, UserId>,
+}
+
+impl Orders {
+    pub fn place(&mut self, order: OrderId, owner: UserId) {
+        self.owners.insert(order, owner);
+    }
+
+    /// Only the user who placed an order may cancel it.
+    pub fn can_cancel(&self, user: UserId, order: OrderId) -> bool {
+        self.owners.get(&order) == Some(&user)
+    }
+}
+
+fn main() {
+    let user: UserId = "usr_7".parse().expect("a user id");
+    let order: OrderId = "ord_42".parse().expect("an order id");
+    let mut orders = Orders::default();
+    orders.place(order, user);
+    println!("{user} may cancel {order}: {}", orders.can_cancel(user, order));
+    // orders.can_cancel(order, user); // does not compile: expected `UserId`, found `OrderId`
+    match "ord_42".parse::<UserId>() {
+        Ok(id) => println!("parsed {id}"),
+        Err(err) => println!("\"ord_42\" as a user id: {err}"),
+    }
+    match Email::try_from("  Ada@Example.COM ") {
+        Ok(email) => println!("normalised: {email}"),
+        Err(err) => println!("rejected: {err}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn user(raw: u64) -> UserId {
+        UserId::new(raw).expect("a non-zero id")
+    }
+
+    fn order(raw: u64) -> OrderId {
+        OrderId::new(raw).expect("a non-zero id")
+    }
+
+    #[test]
+    fn ids_round_trip_through_their_text_form() {
+        assert_eq!("usr_42".parse::<UserId>(), Ok(user(42)));
+        assert_eq!(user(42).to_string(), "usr_42");
+        assert_eq!("ord_7".parse::<OrderId>(), Ok(order(7)));
+        assert_eq!(order(7).to_string(), "ord_7");
+        assert_eq!(user(42).get(), 42);
+    }
+
+    #[test]
+    fn an_order_id_is_not_a_user_id() {
+        assert_eq!(
+            "ord_42".parse::<UserId>(),
+            Err(IdError::WrongPrefix { expected: "usr_" })
+        );
+        assert_eq!(
+            "usr_42".parse::<OrderId>(),
+            Err(IdError::WrongPrefix { expected: "ord_" })
+        );
+        assert_eq!(
+            "42".parse::<UserId>(),
+            Err(IdError::WrongPrefix { expected: "usr_" })
+        );
+    }
+
+    #[test]
+    fn ids_are_positive_decimal_numbers() {
+        assert_eq!(UserId::new(0), None);
+        assert_eq!(OrderId::new(0), None);
+        assert_eq!("usr_0".parse::<UserId>(), Err(IdError::Zero));
+        for bad in [
+            "usr_",
+            "usr_4x",
+            "usr_+4",
+            "usr_-4",
+            "usr_ 4",
+            "usr_99999999999999999999",
+        ] {
+            assert_eq!(bad.parse::<UserId>(), Err(IdError::NotANumber), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        let email = Email::try_from("  Ada.Lovelace@Example.COM \n").expect("a valid address");
+        assert_eq!(email.as_str(), "ada.lovelace@example.com");
+        assert_eq!(email.to_string(), "ada.lovelace@example.com");
+    }
+
+    #[test]
+    fn two_spellings_of_one_address_are_one_email() {
+        let emails: HashSet<Email> = ["ada@example.com", "ADA@example.com", " ada@EXAMPLE.com"]
+            .into_iter()
+            .map(|e| Email::try_from(e).expect("valid"))
+            .collect();
+        assert_eq!(emails.len(), 1);
+    }
+
+    #[test]
+    fn invalid_emails_are_rejected_with_a_reason() {
+        assert_eq!(Email::try_from("ada.example.com"), Err(EmailError::MissingAt));
+        assert_eq!(Email::try_from("@example.com"), Err(EmailError::EmptyLocalPart));
+        for bad in [
+            "ada@",
+            "ada@localhost",
+            "ada@example.",
+            "ada@.com",
+            "ada@exa mple.com",
+            "a@b@c.com",
+        ] {
+            assert_eq!(Email::try_from(bad), Err(EmailError::InvalidDomain), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_owner_can_cancel() {
+        let mut orders = Orders::default();
+        orders.place(
+            "ord_42".parse().expect("order id"),
+            "usr_7".parse().expect("user id"),
+        );
+        assert!(orders.can_cancel(user(7), order(42)));
+        assert!(!orders.can_cancel(user(8), order(42)));
+        assert!(!orders.can_cancel(user(7), order(43)));
+    }
+
+    #[test]
+    fn random_ids_round_trip() {
+        let mut state: u64 = std::env::var("BACKLINGS_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x5EED);
+        for _ in 0..200 {
+            // splitmix64
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            let raw = (z ^ (z >> 31)) >> (z % 60); // small and large numbers alike
+            let Some(id) = UserId::new(raw) else {
+                assert_eq!(format!("usr_{raw}").parse::<UserId>(), Err(IdError::Zero));
+                continue;
+            };
+            assert_eq!(id.to_string(), format!("usr_{raw}"));
+            assert_eq!(id.to_string().parse::<UserId>(), Ok(id));
+            assert_eq!(format!("ord_{raw}").parse::<OrderId>().map(OrderId::get), Ok(raw));
+        }
+    }
+}
