@@ -15,10 +15,11 @@
 //
 // The hash must be STABLE: the same key must land on the same node in every
 // process, on every machine, after every restart and upgrade. std's
-// `RandomState` is seeded randomly per process on purpose (against HashDoS),
-// so it is the wrong tool here. FNV-1a is a tiny stable hash; its output for
-// similar short strings ("cache-a#1", "cache-a#2") clusters, so positions go
-// through `mix64` (MurmurHash3's finaliser) to spread them over the ring.
+// `RandomState` is seeded randomly on purpose (against HashDoS): two maps,
+// let alone two processes, hash the same key differently. FNV-1a is a tiny
+// stable hash; its output for similar short strings ("cache-a#1",
+// "cache-a#2") clusters, so positions go through `mix64` (MurmurHash3's
+// finaliser) to spread them over the ring.
 //
 // Make the tests pass: implement `fnv1a_64`, and replace the modulo placement
 // with a ring of virtual nodes (a `BTreeMap<u64, String>` from position to

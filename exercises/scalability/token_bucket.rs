@@ -8,8 +8,8 @@
 // `refill_every`. Each request takes a token; with none left it is refused
 // with 429 Too Many Requests and a `Retry-After` saying when the next token
 // arrives. Bursts up to `capacity` pass at once; the long-run rate is one
-// request per `refill_every`. (GitHub, Stripe and AWS API Gateway all work
-// this way.)
+// request per `refill_every`. (AWS API Gateway and Stripe describe their
+// limits this way.)
 //
 // Two details make or break it:
 // - Time already spent towards the next token must not be thrown away when a
