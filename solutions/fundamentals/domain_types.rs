@@ -37,7 +37,11 @@ pub struct Order {
 }
 
 fn main() {
-    let order = Order { id: 1, total_cents: 2599, status: OrderStatus::Pending };
+    let order = Order {
+        id: 1,
+        total_cents: 2599,
+        status: OrderStatus::Pending,
+    };
     println!("order {} is {}", order.id, order.status.label());
 }
 
