@@ -519,6 +519,19 @@ fn a_syntax_error_shows_sqlites_message_and_the_line() {
     );
     let text = pack.run_text("count_products");
     assert!(text.contains("                                   ^"), "{text}");
+
+    let shell = pack
+        .answer("count_products", ".tables\nSELECT count(*) FROM products;")
+        .run("count_products");
+    shell.assert_fail();
+    assert!(
+        shell
+            .message()
+            .starts_with("exercises/databases/count_products.sql:1:1: "),
+        "{}",
+        shell.message()
+    );
+    assert!(shell.details().contains("sqlite3 shell"));
 }
 
 #[test]

@@ -463,12 +463,26 @@ impl Judge<'_> {
     fn learner_failure(&self, failure: &Failure) -> Outcome {
         let source = self.judged();
         match failure {
-            Failure::Sql { offset, message, .. } => {
-                Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(Detail::Output {
-                    title: "SQLite stops here".into(),
-                    text: source.script.excerpt(*offset),
-                    truncated_bytes: 0,
-                })
+            Failure::Sql {
+                statement,
+                offset,
+                message,
+                ..
+            } => {
+                let mut outcome =
+                    Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(Detail::Output {
+                        title: "SQLite stops here".into(),
+                        text: source.script.excerpt(*offset),
+                        truncated_bytes: 0,
+                    });
+                if source.script.statement(*statement).starts_with('.') {
+                    outcome.push(Detail::Text {
+                        text: "Commands that start with a dot (.tables, .schema, .mode) belong to the \
+                               sqlite3 shell, not to SQL: the check runs SQL only."
+                            .into(),
+                    });
+                }
+                outcome
             }
             Failure::Interrupted { statement } => self.timeout(Some(*statement)),
             Failure::Oversized { statement, rows_read } => Outcome::fail(format!(

@@ -253,8 +253,12 @@ fn diff_table(rows: &RowDiff, expected: &ResultSet, found: &ResultSet, judged: &
                     .zip(wrong)
                     .map(|((got, want), &wrong)| {
                         if wrong {
+                            let (mut got_text, mut want_text) = (got.display(), want.display());
+                            if got_text == want_text {
+                                (got_text, want_text) = (got.display_exact(), want.display_exact());
+                            }
                             TableCell {
-                                text: format!("{} (expected {})", got.display(), want.display()),
+                                text: format!("{got_text} (expected {want_text})"),
                                 wrong: true,
                             }
                         } else {
@@ -537,7 +541,26 @@ mod tests {
     }
 
     #[test]
-    fn column_count_shows_both_results() {
+    fn reals_that_look_alike_are_shown_with_every_digit() {
+        let mut r = rules(Order::Unordered);
+        r.tolerance = 0.0;
+        let expected = set(&["k", "x"], vec![vec![Value::Integer(1), Value::Real(0.3)]]);
+        let found = set(&["k", "x"], vec![vec![Value::Integer(1), Value::Real(0.1 + 0.2)]]);
+        let cmp = compare(&expected, &found, &r);
+        let judged = Judged {
+            subject: Subject::Query { has_order_by: false },
+            hidden: false,
+            rules: &r,
+        };
+        let outcome = mismatch(&cmp, &expected, &found, &judged);
+        let Detail::Table { rows, .. } = &outcome.details[0] else {
+            panic!("a table first")
+        };
+        assert_eq!(rows[0].cells[1].text, "0.30000000000000004 (expected 0.3)");
+    }
+
+    #[test]
+    fn column_count_names_the_shapes_and_previews_the_answer() {
         let r = rules(Order::Unordered);
         let expected = set(&["a", "b"], vec![vec![Value::Integer(1), Value::Integer(2)]]);
         let found = set(&["a"], vec![vec![Value::Integer(1)]]);

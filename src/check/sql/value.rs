@@ -36,8 +36,12 @@ impl Value {
         match self {
             Value::Null => "NULL".to_string(),
             Value::Integer(i) => i.to_string(),
-            // Debug keeps the `.0` of integral reals and round-trips exactly.
-            Value::Real(r) => format!("{r:?}"),
+            // 15 significant digits, as the sqlite3 shell shows them (94.4,
+            // not 94.39999999999999); Debug keeps the `.0` of integral reals.
+            Value::Real(r) => {
+                let rounded: f64 = format!("{r:.14e}").parse().unwrap_or(*r);
+                format!("{rounded:?}")
+            }
             Value::Text(t) => {
                 let ambiguous = t.is_empty()
                     || t.eq_ignore_ascii_case("null")
@@ -59,6 +63,14 @@ impl Value {
                 let more = if b.len() > MAX_BLOB_BYTES { "…" } else { "" };
                 format!("x'{hex}{more}'")
             }
+        }
+    }
+
+    /// Every digit: for two reals that differ beyond what `display` shows.
+    pub fn display_exact(&self) -> String {
+        match self {
+            Value::Real(r) => format!("{r:?}"),
+            other => other.display(),
         }
     }
 }
@@ -89,6 +101,14 @@ mod tests {
         .map(Value::display)
         .collect();
         assert_eq!(shown, ["NULL", "''", "0", "'0'", "'NULL'", "1.0", "1"]);
+    }
+
+    #[test]
+    fn reals_read_like_the_sqlite_shell_unless_every_digit_counts() {
+        let sum = Value::Real(0.1 + 0.2);
+        assert_eq!(sum.display(), "0.3");
+        assert_eq!(sum.display_exact(), "0.30000000000000004");
+        assert_eq!(Value::Real(1e-20).display(), "1e-20");
     }
 
     #[test]
