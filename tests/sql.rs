@@ -444,6 +444,21 @@ fn statements_are_judged_by_the_tables_they_leave() {
     let keyboard = rows.iter().find(|(_, cells)| cells[1].0 == "Keyboard").unwrap();
     assert_eq!(keyboard.1[4], ("22 (expected 12)".to_string(), true));
 
+    let by_id = pack
+        .answer(
+            "restock",
+            "UPDATE products SET stock = stock + 10 WHERE id IN (2, 3, 5, 7);",
+        )
+        .run("restock");
+    by_id.assert_fail();
+    assert!(
+        by_id
+            .message()
+            .starts_with("on the hidden data set, table `products`:"),
+        "{}",
+        by_id.message()
+    );
+
     let uncommitted = pack
         .answer(
             "restock",

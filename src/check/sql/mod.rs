@@ -87,11 +87,13 @@ struct Source {
 impl Source {
     fn read(pack: &Pack, relative: &Path) -> Result<Source> {
         let path = pack.path(relative);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", relative.display()))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", relative.display()))?;
+        // A stray byte that is not UTF-8 should end up in SQLite's error
+        // message at its line, not stop the check.
         Ok(Source {
             path: relative.to_path_buf(),
-            script: Script::new(text),
+            script: Script::new(String::from_utf8_lossy(&bytes).into_owned()),
         })
     }
 
@@ -340,8 +342,13 @@ impl Judge<'_> {
                 if n == 2 { "" } else { "s" }
             ),
         });
-        for problem in &problems {
-            outcome.details.extend(problem.details.iter().cloned());
+        for detail in problems.into_iter().flat_map(|p| p.details) {
+            // The same note (the hidden data set, a legend) once, not per table.
+            let repeated = matches!(&detail, Detail::Text { text } if outcome.details.iter().any(
+                |d| matches!(d, Detail::Text { text: seen } if seen == text)));
+            if !repeated {
+                outcome.push(detail);
+            }
         }
         if finished.rolled_back_open_transaction {
             outcome.push(open_transaction_note());
@@ -392,7 +399,7 @@ impl Judge<'_> {
     fn no_partial_write(&self, fixture: &Fixture, setup: &str, tables: &[String]) -> Step<()> {
         let db = self.load(fixture)?;
         let setup_source = Source {
-            path: PathBuf::from("the `no_partial_write` setup"),
+            path: PathBuf::from("no_partial_write.setup"),
             script: Script::new(setup),
         };
         if let Err(failure) = db.run(&setup_source.script) {

@@ -12,6 +12,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
 
 use super::script::Script;
@@ -106,6 +107,10 @@ impl Database {
         conn.execute_batch(&format!(
             "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES};"
         ))?;
+        // "Ada" names a column, as in the SQL standard and PostgreSQL; SQLite's
+        // legacy reading of it as a string hides the mistake until it bites.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
         let fired = Arc::new(AtomicBool::new(false));
         let watchdog = Watchdog::start(conn.get_interrupt_handle(), deadline.remaining(), fired.clone());
         Ok(Database {
@@ -389,6 +394,20 @@ mod tests {
         };
         assert_eq!(statement, 1);
         assert_eq!(script.line_col(offset).0, 4);
+    }
+
+    #[test]
+    fn double_quotes_name_columns_not_strings() {
+        let db = db();
+        let script = Script::new("CREATE TABLE t(name TEXT);\nSELECT name FROM t WHERE name = \"Ada\";");
+        let Err(Failure::Sql { offset, message, .. }) = db.run(&script) else {
+            panic!("expected an error");
+        };
+        assert_eq!(
+            message,
+            "no such column: \"Ada\" - should this be a string literal in single-quotes?"
+        );
+        assert!(script.text[offset..].starts_with("\"Ada\""));
     }
 
     #[test]
