@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn a_runaway_query_is_interrupted_at_the_deadline() {
-        let db = Database::open(Deadline::starting_now(Duration::from_millis(100))).unwrap();
+        let db = Database::open(Deadline::starting_now(Duration::from_millis(300))).unwrap();
         let script = Script::new(
             "SELECT 1;\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;",
         );
