@@ -1,0 +1,325 @@
+//! A SQL file cut into statements, each with its place in the file.
+//!
+//! Statements run one at a time so that an error points at the learner's line,
+//! and so that a runaway statement can be named. SQLite's own tokenizer would
+//! find the ends, but rusqlite does not hand out the offsets (its `Batch`
+//! silently skips empty statements), so this small lexer follows SQLite's
+//! rules: `--` and `/* */` comments, '…' strings, "…", `…` and […] identifiers,
+//! and `;` inside a CREATE TRIGGER body only ending it after END (as the
+//! sqlite3 shell's `sqlite3_complete` does).
+
+use std::ops::Range;
+
+use crate::pack::line_col;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A keyword or unquoted identifier.
+    Word,
+    Semicolon,
+    Comment,
+    /// A string literal or a quoted identifier.
+    Quoted,
+    /// Numbers and punctuation.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub range: Range<usize>,
+}
+
+/// The tokens of `text`, whitespace left out. Never fails: an unterminated
+/// string or comment runs to the end (SQLite then reports it).
+pub fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < bytes.len() && (bytes[pos] as char).is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        let rest = &bytes[pos..];
+        let kind = match rest[0] {
+            b'-' if rest.get(1) == Some(&b'-') => {
+                pos += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                TokenKind::Comment
+            }
+            b'/' if rest.get(1) == Some(&b'*') => {
+                pos += rest[2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(rest.len(), |i| i + 4);
+                TokenKind::Comment
+            }
+            quote @ (b'\'' | b'"' | b'`') => {
+                pos += quoted_len(rest, quote);
+                TokenKind::Quoted
+            }
+            b'[' => {
+                pos += rest.iter().position(|&b| b == b']').map_or(rest.len(), |i| i + 1);
+                TokenKind::Quoted
+            }
+            b';' => {
+                pos += 1;
+                TokenKind::Semicolon
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
+                pos += rest
+                    .iter()
+                    .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80))
+                    .unwrap_or(rest.len());
+                TokenKind::Word
+            }
+            b if b.is_ascii_digit() => {
+                pos += rest
+                    .iter()
+                    .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.'))
+                    .unwrap_or(rest.len());
+                TokenKind::Other
+            }
+            _ => {
+                // One character, whole (a stray non-ASCII byte never starts here:
+                // it is part of a word).
+                pos += 1;
+                TokenKind::Other
+            }
+        };
+        Some(Token {
+            kind,
+            range: start..pos,
+        })
+    })
+}
+
+/// Length of a quoted token starting at `rest[0]`, a doubled quote being an
+/// escaped one.
+fn quoted_len(rest: &[u8], quote: u8) -> usize {
+    let mut i = 1;
+    while i < rest.len() {
+        if rest[i] == quote {
+            if rest.get(i + 1) == Some(&quote) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    rest.len()
+}
+
+/// Where the start of a statement is, to know whether `;` ends it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Head {
+    Start,
+    AfterCreate,
+    Trigger,
+    Plain,
+}
+
+/// A SQL file and its statements.
+#[derive(Debug)]
+pub struct Script {
+    pub text: String,
+    /// Byte ranges of the statements in `text`, from their first token to
+    /// their `;` (included). Comments before a statement are left out, so a
+    /// statement's start is the line the learner sees it on.
+    pub statements: Vec<Range<usize>>,
+}
+
+impl Script {
+    pub fn new(text: impl Into<String>) -> Script {
+        let text = text.into();
+        let statements = split(&text);
+        Script { text, statements }
+    }
+
+    /// No statement at all: an empty file, or only comments (a starter).
+    pub fn is_blank(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    pub fn statement(&self, index: usize) -> &str {
+        &self.text[self.statements[index].clone()]
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+
+    /// The line holding `offset`, numbered, with a caret under the column.
+    pub fn excerpt(&self, offset: usize) -> String {
+        let (line, col) = self.line_col(offset);
+        let text = self.text.lines().nth(line - 1).unwrap_or("");
+        let number = line.to_string();
+        let pad = " ".repeat(number.len());
+        // The caret lines up under characters, tabs kept as tabs.
+        let lead: String = text
+            .chars()
+            .take(col - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        format!("{number} | {text}\n{pad} | {lead}^")
+    }
+
+    /// Whether statement `index` says ORDER BY anywhere (a window or a
+    /// subquery counts too: this only feeds a hint).
+    pub fn has_order_by(&self, index: usize) -> bool {
+        let statement = self.statement(index);
+        let mut previous_was_order = false;
+        for token in tokens(statement).filter(|t| t.kind != TokenKind::Comment) {
+            let word = &statement[token.range];
+            if previous_was_order && token.kind == TokenKind::Word && word.eq_ignore_ascii_case("by") {
+                return true;
+            }
+            previous_was_order = token.kind == TokenKind::Word && word.eq_ignore_ascii_case("order");
+        }
+        false
+    }
+}
+
+/// Statement ranges of `text`; empty statements (`;;`, comments) left out.
+fn split(text: &str) -> Vec<Range<usize>> {
+    let mut statements = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut head = Head::Start;
+    let mut last_word_is_end = false;
+    for token in tokens(text) {
+        let word = &text[token.range.clone()];
+        match token.kind {
+            TokenKind::Comment => continue,
+            TokenKind::Semicolon => {
+                let Some(first) = start else { continue };
+                if head == Head::Trigger && !last_word_is_end {
+                    end = token.range.end;
+                    last_word_is_end = false;
+                    continue;
+                }
+                statements.push(first..token.range.end);
+                start = None;
+                head = Head::Start;
+                last_word_is_end = false;
+            }
+            kind => {
+                start.get_or_insert(token.range.start);
+                end = token.range.end;
+                let is_word = kind == TokenKind::Word;
+                let is = |keyword: &str| is_word && word.eq_ignore_ascii_case(keyword);
+                head = match head {
+                    Head::Start if is("explain") || is("query") || is("plan") => Head::Start,
+                    Head::Start if is("create") => Head::AfterCreate,
+                    Head::AfterCreate if is("temp") || is("temporary") => Head::AfterCreate,
+                    Head::AfterCreate if is("trigger") => Head::Trigger,
+                    Head::Trigger => Head::Trigger,
+                    _ => Head::Plain,
+                };
+                last_word_is_end = is("end");
+            }
+        }
+    }
+    if let Some(first) = start {
+        statements.push(first..end);
+    }
+    statements
+}
+
+/// SQL on one line, shortened: for messages.
+pub fn one_line(sql: &str) -> String {
+    shorten(&sql.split_whitespace().collect::<Vec<_>>().join(" "), 100)
+}
+
+/// At most `max` characters, with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_on_semicolons_outside_strings_and_comments() {
+        let text =
+            "-- starter comment\nSELECT 'a;b', \"c;d\" FROM t; /* x; y */\n\nSELECT [e;f], `g;h` -- tail;\n";
+        assert_eq!(
+            pieces(text),
+            vec!["SELECT 'a;b', \"c;d\" FROM t;", "SELECT [e;f], `g;h`"]
+        );
+    }
+
+    #[test]
+    fn comments_and_empty_statements_are_not_statements() {
+        assert!(Script::new("").is_blank());
+        assert!(Script::new("  \n-- Write your query below.\n/* still nothing */ ;;\n").is_blank());
+        assert!(!Script::new("-- hi\nSELECT 1").is_blank());
+    }
+
+    #[test]
+    fn doubled_quotes_stay_inside_the_string() {
+        assert_eq!(
+            pieces("SELECT 'it''s; fine'; SELECT 2;"),
+            vec!["SELECT 'it''s; fine';", "SELECT 2;"]
+        );
+    }
+
+    #[test]
+    fn a_trigger_body_ends_at_end() {
+        let text = "CREATE TEMP TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = n + 1;\n  DELETE FROM c;\nEND;\nSELECT 1;";
+        let parts = pieces(text);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].ends_with("END;"));
+        assert_eq!(parts[1], "SELECT 1;");
+    }
+
+    #[test]
+    fn unterminated_strings_run_to_the_end() {
+        assert_eq!(pieces("SELECT 'oops; SELECT 2;"), vec!["SELECT 'oops; SELECT 2;"]);
+        assert_eq!(pieces("SELECT 1 /* open"), vec!["SELECT 1"]);
+    }
+
+    #[test]
+    fn statements_start_at_their_first_token() {
+        let script = Script::new("-- intro\n\n  SELECT 1;\nSELECT\n  2;");
+        assert_eq!(script.line_col(script.statements[0].start), (3, 3));
+        assert_eq!(script.line_col(script.statements[1].start), (4, 1));
+    }
+
+    #[test]
+    fn excerpt_points_at_the_column() {
+        let script = Script::new("SELECT 1;\nSELECT x FORM t;");
+        let offset = script.text.find("FORM").unwrap();
+        assert_eq!(script.excerpt(offset), "2 | SELECT x FORM t;\n  |          ^");
+    }
+
+    #[test]
+    fn order_by_is_found_outside_strings_and_comments() {
+        let script = Script::new("SELECT 'order by' FROM t -- order by\n; SELECT a FROM t ORDER\n BY a;");
+        assert!(!script.has_order_by(0));
+        assert!(script.has_order_by(1));
+    }
+
+    #[test]
+    fn non_ascii_text_is_kept_whole() {
+        assert_eq!(
+            pieces("SELECT 'é;ü', naïve FROM t; SELECT 2"),
+            vec!["SELECT 'é;ü', naïve FROM t;", "SELECT 2"]
+        );
+        assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+}

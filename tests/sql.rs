@@ -1,0 +1,753 @@
+//! The sql kind, end to end: the real binary over the fixture pack in
+//! tests/fixtures/sql (copied to a temporary folder for each test). For each
+//! comparison rule, a passing and a failing answer.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+struct Pack {
+    dir: TempDir,
+}
+
+/// A table cell as JSON shows it: (text, wrong).
+type Cell = (String, bool);
+/// A table row: (mark, cells).
+type Row = (String, Vec<Cell>);
+
+/// One exercise's verdict from `run NAME --json`, and the exit code.
+struct Verdict {
+    code: i32,
+    entry: Value,
+}
+
+impl Verdict {
+    fn status(&self) -> &str {
+        self.entry["status"].as_str().unwrap()
+    }
+
+    fn message(&self) -> &str {
+        self.entry["message"].as_str().unwrap()
+    }
+
+    fn details(&self) -> String {
+        self.entry["details"].to_string()
+    }
+
+    fn assert_pass(&self) {
+        assert_eq!(
+            (self.status(), self.code),
+            ("pass", 0),
+            "{}: {}",
+            self.message(),
+            self.details()
+        );
+    }
+
+    fn assert_fail(&self) {
+        assert_eq!((self.status(), self.code), ("fail", 1), "{}", self.message());
+    }
+
+    /// The first table detail: (columns, rows as (mark, [(text, wrong)])).
+    fn table(&self) -> (Vec<String>, Vec<Row>) {
+        let table = self.entry["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["type"] == "table")
+            .unwrap_or_else(|| panic!("no table in {}", self.details()));
+        let columns = table["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let rows = table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                let cells = row["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        (
+                            c["text"].as_str().unwrap().to_string(),
+                            c["wrong"].as_bool().unwrap(),
+                        )
+                    })
+                    .collect();
+                (row["mark"].as_str().unwrap().to_string(), cells)
+            })
+            .collect();
+        (columns, rows)
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl Pack {
+    fn new() -> Pack {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql"),
+            dir.path(),
+        );
+        Pack { dir }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn answer(&self, exercise: &str, sql: &str) -> &Self {
+        fs::write(self.path(&format!("exercises/databases/{exercise}.sql")), sql).unwrap();
+        self
+    }
+
+    fn solution(&self, exercise: &str) -> String {
+        fs::read_to_string(self.path(&format!("solutions/databases/{exercise}.sql"))).unwrap()
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::cargo_bin("backlings").unwrap();
+        cmd.arg("--pack").arg(self.dir.path()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    fn run(&self, exercise: &str) -> Verdict {
+        let output = self.command().args(["run", exercise, "--json"]).output().unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        Verdict {
+            code: output.status.code().unwrap(),
+            entry: json["exercises"][0].clone(),
+        }
+    }
+
+    /// `run NAME` as a learner sees it.
+    fn run_text(&self, exercise: &str) -> String {
+        let output = self.command().args(["run", exercise]).output().unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn run_solution(&self, exercise: &str) -> Verdict {
+        self.answer(exercise, &self.solution(exercise));
+        self.run(exercise)
+    }
+}
+
+// ---- ordering rules
+
+#[test]
+fn ordered_fails_without_order_by_and_passes_with_it() {
+    let pack = Pack::new();
+    let verdict = pack
+        .answer("products_by_price", "SELECT name, price FROM products;")
+        .run("products_by_price");
+    verdict.assert_fail();
+    assert!(
+        verdict.message().contains("the rows are right but"),
+        "{}",
+        verdict.message()
+    );
+    assert!(verdict.details().contains("has no ORDER BY"));
+    let (columns, rows) = verdict.table();
+    assert_eq!(columns[..2], ["#", "belongs at"]);
+    // The first row found is the Keyboard, whose place is third.
+    assert_eq!(rows[0].1[1], ("3".to_string(), true));
+
+    let reversed = pack
+        .answer(
+            "products_by_price",
+            "SELECT name, price FROM products ORDER BY price ASC, name DESC;",
+        )
+        .run("products_by_price");
+    reversed.assert_fail();
+    assert!(
+        reversed.message().contains("reverse order"),
+        "{}",
+        reversed.message()
+    );
+
+    pack.run_solution("products_by_price").assert_pass();
+}
+
+#[test]
+fn unordered_takes_any_order_but_counts_duplicates() {
+    let pack = Pack::new();
+    let any_order = pack
+        .answer(
+            "customer_per_order",
+            "SELECT c.name FROM orders AS o JOIN customers AS c ON c.id = o.customer_id ORDER BY c.name DESC;",
+        )
+        .run("customer_per_order");
+    any_order.assert_pass();
+
+    let distinct = pack
+        .answer(
+            "customer_per_order",
+            "SELECT DISTINCT c.name FROM orders AS o JOIN customers AS c ON c.id = o.customer_id;",
+        )
+        .run("customer_per_order");
+    distinct.assert_fail();
+    assert_eq!(distinct.message(), "2 rows missing (5 rows instead of 7)");
+    let (_, rows) = distinct.table();
+    let missing: Vec<&str> = rows
+        .iter()
+        .filter(|(mark, _)| mark == "missing")
+        .map(|(_, cells)| cells[0].0.as_str())
+        .collect();
+    assert_eq!(missing, ["Ada", "Grace"]);
+}
+
+#[test]
+fn key_order_lets_ties_come_in_any_order() {
+    let pack = Pack::new();
+    // The reference sorts by city only; sorting ties by name, backwards, is fine.
+    pack.answer(
+        "customers_by_city",
+        "SELECT city, name FROM customers ORDER BY city, name DESC;",
+    )
+    .run("customers_by_city")
+    .assert_pass();
+
+    let by_name = pack
+        .answer(
+            "customers_by_city",
+            "SELECT city, name FROM customers ORDER BY name;",
+        )
+        .run("customers_by_city");
+    by_name.assert_fail();
+    assert!(
+        by_name.message().contains("out of order"),
+        "{}",
+        by_name.message()
+    );
+    assert!(by_name.details().contains("sorted by column 1 (`city`)"));
+    // Ada lives in London, whose two customers take places 4 and 5.
+    let (_, rows) = by_name.table();
+    assert_eq!(rows[0].1[1], ("4–5".to_string(), true));
+    assert_eq!(rows[0].1[3].0, "Ada");
+}
+
+// ---- cell rules
+
+#[test]
+fn null_is_not_empty_text() {
+    let pack = Pack::new();
+    let verdict = pack
+        .answer("phone_book", "SELECT name, phone FROM customers;")
+        .run("phone_book");
+    verdict.assert_fail();
+    assert_eq!(verdict.message(), "1 row with a wrong value in `phone`");
+    let (_, rows) = verdict.table();
+    let changed: Vec<_> = rows.iter().filter(|(mark, _)| mark == "changed").collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].1[0], ("Linus".to_string(), false));
+    assert_eq!(changed[0].1[1], ("'' (expected NULL)".to_string(), true));
+    assert!(verdict.details().contains("neither '' nor 0"));
+
+    pack.run_solution("phone_book").assert_pass();
+}
+
+#[test]
+fn numbers_are_equal_within_the_tolerance() {
+    let pack = Pack::new();
+    pack.answer(
+        "average_price",
+        "SELECT category, AVG(price) + 1e-12 FROM products GROUP BY category;",
+    )
+    .run("average_price")
+    .assert_pass();
+
+    let rounded = pack
+        .answer(
+            "average_price",
+            "SELECT category, ROUND(AVG(price), 2) AS avg FROM products GROUP BY category;",
+        )
+        .run("average_price");
+    rounded.assert_fail();
+    assert_eq!(rounded.message(), "1 row with a wrong value in `avg`");
+    let (_, rows) = rounded.table();
+    let hardware = rows.iter().find(|(_, cells)| cells[0].0 == "hardware").unwrap();
+    assert_eq!(hardware.0, "changed");
+    assert!(hardware.1[1].1);
+    assert!(
+        hardware.1[1].0.ends_with("(expected 77.175)"),
+        "{:?}",
+        hardware.1[1]
+    );
+}
+
+#[test]
+fn integer_equals_real_unless_types_are_exact() {
+    let pack = Pack::new();
+    pack.answer("count_products", "SELECT count(*) * 1.0 FROM products;")
+        .run("count_products")
+        .assert_pass();
+
+    let total = pack
+        .answer(
+            "units_per_order",
+            "SELECT order_id, TOTAL(quantity) FROM order_items GROUP BY order_id;",
+        )
+        .run("units_per_order");
+    total.assert_fail();
+    assert!(total.details().contains("compares types exactly"));
+    let (_, rows) = total.table();
+    assert_eq!(rows[0].1[1], ("2.0 (expected 2)".to_string(), true));
+    pack.run_solution("units_per_order").assert_pass();
+}
+
+// ---- column rules
+
+#[test]
+fn column_names_count_only_when_the_exercise_says_so() {
+    let pack = Pack::new();
+    let unnamed = pack
+        .answer("customer_contacts", "SELECT name, email FROM customers;")
+        .run("customer_contacts");
+    unnamed.assert_fail();
+    assert_eq!(
+        unnamed.message(),
+        "column names differ: `name` should be `customer`, `email` should be `contact`"
+    );
+    pack.answer(
+        "customer_contacts",
+        "SELECT name AS Customer, email AS CONTACT FROM customers;",
+    )
+    .run("customer_contacts")
+    .assert_pass();
+
+    // Names are ignored by default.
+    pack.answer("count_products", "SELECT count(*) AS how_many FROM products;")
+        .run("count_products")
+        .assert_pass();
+}
+
+#[test]
+fn a_wrong_column_count_names_both_shapes_without_giving_the_answer_away() {
+    let pack = Pack::new();
+    let star = pack
+        .answer("big_spenders", "SELECT * FROM customers;")
+        .run("big_spenders");
+    star.assert_fail();
+    assert_eq!(
+        star.message(),
+        "your query returns 5 columns where the answer has 2"
+    );
+    let details = star.details();
+    assert!(details.contains("\"expected\":\"2 columns\""), "{details}");
+    assert!(
+        details.contains("5 columns: id, name, email, city, phone"),
+        "{details}"
+    );
+    assert!(!details.contains("SUM("), "{details}");
+}
+
+// ---- the hidden fixture
+
+#[test]
+fn a_hard_coded_answer_is_caught_by_the_hidden_fixture() {
+    let pack = Pack::new();
+    let copied = pack
+        .answer(
+            "big_spenders",
+            "-- copied from what the shop shows\nSELECT 'Grace', 268.7 UNION ALL SELECT 'Ada', 94.4 UNION ALL SELECT 'Linus', 69.7;",
+        )
+        .run("big_spenders");
+    copied.assert_fail();
+    assert!(
+        copied
+            .message()
+            .starts_with("on the hidden data set: 3 rows missing, 3 extra rows"),
+        "{}",
+        copied.message()
+    );
+    assert!(copied.details().contains("depends on the visible data"));
+
+    let solved = pack.run_solution("big_spenders");
+    solved.assert_pass();
+    assert_eq!(
+        solved.message(),
+        "3 rows match the answer, in order, on the hidden data set too"
+    );
+}
+
+// ---- a clean database for every check
+
+#[test]
+fn drop_table_then_a_clean_next_check() {
+    let pack = Pack::new();
+    let fixture = fs::read(pack.path("data/shop.sql")).unwrap();
+    let dropped = pack
+        .answer("restock", "DROP TABLE order_items;\nDROP TABLE products;")
+        .run("restock");
+    dropped.assert_fail();
+    assert_eq!(
+        dropped.message(),
+        "table `products` no longer exists after your statements"
+    );
+
+    let deleted = pack
+        .answer("restock", "DELETE FROM order_items; DELETE FROM products;")
+        .run("restock");
+    deleted.assert_fail();
+    assert!(
+        deleted.message().starts_with("table `products`: it is empty"),
+        "{}",
+        deleted.message()
+    );
+
+    pack.run_solution("restock").assert_pass();
+    assert_eq!(
+        fs::read(pack.path("data/shop.sql")).unwrap(),
+        fixture,
+        "the fixture was changed"
+    );
+}
+
+#[test]
+fn statements_are_judged_by_the_tables_they_leave() {
+    let pack = Pack::new();
+    let everything = pack
+        .answer("restock", "UPDATE products SET stock = stock + 10;")
+        .run("restock");
+    everything.assert_fail();
+    assert_eq!(
+        everything.message(),
+        "table `products`: 4 rows with a wrong value in `stock`"
+    );
+    let (columns, rows) = everything.table();
+    assert_eq!(columns, ["id", "name", "category", "price", "stock"]);
+    let keyboard = rows.iter().find(|(_, cells)| cells[1].0 == "Keyboard").unwrap();
+    assert_eq!(keyboard.1[4], ("22 (expected 12)".to_string(), true));
+
+    let by_id = pack
+        .answer(
+            "restock",
+            "UPDATE products SET stock = stock + 10 WHERE id IN (2, 3, 5, 7);",
+        )
+        .run("restock");
+    by_id.assert_fail();
+    assert!(
+        by_id
+            .message()
+            .starts_with("on the hidden data set, table `products`:"),
+        "{}",
+        by_id.message()
+    );
+
+    let uncommitted = pack
+        .answer(
+            "restock",
+            "BEGIN;\nUPDATE products SET stock = stock + 10 WHERE stock < 5;",
+        )
+        .run("restock");
+    uncommitted.assert_fail();
+    assert!(uncommitted.details().contains("never ends"));
+}
+
+// ---- runaways, errors, files
+
+#[test]
+fn a_runaway_query_is_stopped_at_the_time_limit_and_the_next_check_works() {
+    let pack = Pack::new();
+    let endless = pack
+        .answer(
+            "count_products",
+            "-- count forever\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)\nSELECT count(*) FROM n;",
+        )
+        .run("count_products");
+    assert_eq!(
+        (endless.status(), endless.code),
+        ("timeout", 1),
+        "{}",
+        endless.message()
+    );
+    assert!(
+        endless.message().starts_with(
+            "exercises/databases/count_products.sql:2:1: still running at the time limit of 500 ms"
+        ),
+        "{}",
+        endless.message()
+    );
+    assert!(endless.details().contains("WITH RECURSIVE n(i)"));
+
+    pack.run_solution("count_products").assert_pass();
+}
+
+#[test]
+fn a_join_that_explodes_is_cut_off() {
+    let pack = Pack::new();
+    let cross = pack
+        .answer(
+            "count_products",
+            "SELECT * FROM products a, products b, products c, products d, products e, products f;",
+        )
+        .run("count_products");
+    assert_ne!(cross.status(), "pass");
+    assert_eq!(cross.code, 1);
+    let stopped = cross.message().contains("returns too much") || cross.status() == "timeout";
+    assert!(stopped, "{}", cross.message());
+}
+
+#[test]
+fn a_syntax_error_shows_sqlites_message_and_the_line() {
+    let pack = Pack::new();
+    let verdict = pack
+        .answer(
+            "count_products",
+            "-- How many?\n\nSELECT 1;\nSELECT count(*) FROM products WHERE;\n",
+        )
+        .run("count_products");
+    verdict.assert_fail();
+    assert_eq!(
+        verdict.message(),
+        "exercises/databases/count_products.sql:4:36: near \";\": syntax error"
+    );
+    assert!(
+        verdict
+            .details()
+            .contains("4 | SELECT count(*) FROM products WHERE;")
+    );
+    let text = pack.run_text("count_products");
+    assert!(text.contains("                                   ^"), "{text}");
+
+    let shell = pack
+        .answer("count_products", ".tables\nSELECT count(*) FROM products;")
+        .run("count_products");
+    shell.assert_fail();
+    assert!(
+        shell
+            .message()
+            .starts_with("exercises/databases/count_products.sql:1:1: "),
+        "{}",
+        shell.message()
+    );
+    assert!(shell.details().contains("sqlite3 shell"));
+}
+
+#[test]
+fn a_runtime_error_points_at_its_statement() {
+    let pack = Pack::new();
+    let verdict = pack
+        .answer(
+            "restock",
+            "UPDATE products SET stock = stock + 10 WHERE stock < 5;\nUPDATE products SET price = -1;",
+        )
+        .run("restock");
+    verdict.assert_fail();
+    assert_eq!(
+        verdict.message(),
+        "exercises/databases/restock.sql:2:1: CHECK constraint failed: price >= 0"
+    );
+}
+
+#[test]
+fn an_empty_file_or_the_starter_comment_reads_as_not_started() {
+    let pack = Pack::new();
+    let starter = pack.run("big_spenders");
+    starter.assert_fail();
+    assert_eq!(
+        starter.message(),
+        "not started: exercises/databases/big_spenders.sql holds no SQL statement yet"
+    );
+    let empty = pack.answer("big_spenders", "").run("big_spenders");
+    empty.assert_fail();
+    assert!(empty.message().starts_with("not started"));
+}
+
+#[test]
+fn several_statements_and_comments_in_one_file() {
+    let pack = Pack::new();
+    pack.answer(
+        "count_products",
+        "-- count through a view; the last SELECT is the answer\n\
+         CREATE TEMP VIEW v AS SELECT * FROM products; /* a comment; with a semicolon */\n\
+         SELECT 'not the answer';\n\
+         SELECT count(*) FROM v -- no semicolon at the end",
+    )
+    .run("count_products")
+    .assert_pass();
+
+    let no_select = pack
+        .answer("count_products", "CREATE TEMP VIEW v AS SELECT * FROM products;")
+        .run("count_products");
+    no_select.assert_fail();
+    assert!(
+        no_select
+            .message()
+            .starts_with("none of your statements returns rows")
+    );
+}
+
+// ---- expects
+
+#[test]
+fn index_and_plan_checks() {
+    let pack = Pack::new();
+    let wrong_column = pack
+        .answer(
+            "orders_index",
+            "CREATE INDEX idx_orders_customer ON orders (placed_on);",
+        )
+        .run("orders_index");
+    wrong_column.assert_fail();
+    assert!(
+        wrong_column
+            .message()
+            .starts_with("SQLite would not use index `idx_orders_customer`"),
+        "{}",
+        wrong_column.message()
+    );
+    assert!(wrong_column.details().contains("SCAN orders"));
+
+    let unnamed = pack
+        .answer(
+            "orders_index",
+            "CREATE INDEX by_customer ON orders (customer_id);",
+        )
+        .run("orders_index");
+    unnamed.assert_fail();
+    assert_eq!(unnamed.message(), "there is no index named `idx_orders_customer`");
+    assert!(unnamed.details().contains("by_customer on orders (customer_id)"));
+
+    let solved = pack.run_solution("orders_index");
+    solved.assert_pass();
+    assert_eq!(solved.message(), "2 checks pass");
+}
+
+#[test]
+fn constraint_checks_reject_bad_rows_and_accept_good_ones() {
+    let pack = Pack::new();
+    let lax = pack
+        .answer(
+            "users_table",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);",
+        )
+        .run("users_table");
+    lax.assert_fail();
+    assert!(
+        lax.message().ends_with(
+            "('ada@example.com'), ('ada@example.com')` was accepted; a constraint should reject it"
+        ),
+        "{}",
+        lax.message()
+    );
+
+    let strict = pack
+        .answer(
+            "users_table",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@nowhere'));",
+        )
+        .run("users_table");
+    strict.assert_fail();
+    assert!(
+        strict.message().contains("should be accepted"),
+        "{}",
+        strict.message()
+    );
+
+    let renamed = pack
+        .answer(
+            "users_table",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT NOT NULL UNIQUE);",
+        )
+        .run("users_table");
+    renamed.assert_fail();
+    assert!(
+        renamed.message().contains("`mail` should be `email`"),
+        "{}",
+        renamed.message()
+    );
+
+    pack.run_solution("users_table").assert_pass();
+}
+
+#[test]
+fn a_transfer_must_leave_no_partial_write() {
+    let pack = Pack::new();
+    let bare = pack
+        .answer(
+            "transfer",
+            "UPDATE accounts SET balance = balance - 100 WHERE id = 1;\nUPDATE accounts SET balance = balance + 100 WHERE id = 2;",
+        )
+        .run("transfer");
+    bare.assert_fail();
+    assert_eq!(
+        bare.message(),
+        "when line 2 fails (account 2 is frozen), your statements leave a partial write in `accounts`"
+    );
+    let (_, rows) = bare.table();
+    let ada = rows.iter().find(|(_, cells)| cells[1].0 == "Ada").unwrap();
+    assert_eq!(ada.1[2], ("400 (expected 500)".to_string(), true));
+
+    pack.run_solution("transfer").assert_pass();
+}
+
+// ---- the pack's own mistakes
+
+#[test]
+fn spec_mistakes_point_at_info_toml() {
+    let pack = Pack::new();
+    let info = fs::read_to_string(pack.path("info.toml")).unwrap();
+    let broken = info
+        .replacen("order = { by = [2] }", "order = { by = [0] }", 1)
+        .replacen(
+            "fixture = \"data/shop.sql\"\nhidden_fixture",
+            "fixture = \"data/nope.sql\"\nhidden_fixture",
+            1,
+        )
+        .replacen(
+            "order = \"unordered\"",
+            "order = \"unordered\"\ntables = [\"orders\"]",
+            1,
+        );
+    fs::write(pack.path("info.toml"), broken).unwrap();
+    let output = pack.command().arg("list").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("`data/nope.sql` does not exist"), "{stderr}");
+    assert!(
+        stderr.contains("`order.by` needs distinct column positions"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`tables` is only read in statements mode"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("info.toml:"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+
+    fs::write(
+        pack.path("info.toml"),
+        info.replacen("exact_types = true", "exact_type = true", 1),
+    )
+    .unwrap();
+    let output = pack.command().arg("list").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("exact_type"), "{stderr}");
+}
