@@ -1,0 +1,19 @@
+-- Aggregates: COUNT, SUM and AVG per group with GROUP BY
+--
+-- The buyers want a catalogue summary per category: how many products, their
+-- average price, and how many units sit in the warehouse. The database
+-- computes that in one pass and sends one row per category; loading every
+-- product into the application to add them up ships the whole table over the
+-- network for a handful of numbers.
+--
+-- GROUP BY category_id makes one group per distinct value, and NULL counts
+-- as a value here: the products without a category form a group of their own.
+-- Every column of the SELECT is then either the grouped column or an
+-- aggregate over the group.
+--
+-- Write a query that returns one row per category_id of the products table,
+-- in any order, with these columns (named so):
+--
+--   category_id | products | average_price | units_in_stock
+--   ------------+----------+---------------+---------------
+--   the group   | how many | AVG of price  | SUM of stock

@@ -1,0 +1,20 @@
+-- Step by step with WITH: common table expressions
+--
+-- Finance wants the revenue of each month. That takes two aggregations:
+-- first each order's total (a sum over its items), then each month's figures
+-- (a count and a sum over its orders). Crammed into one GROUP BY over orders
+-- joined with their items, COUNT(*) counts ITEMS, not orders: a classic
+-- wrong report that nobody notices for a quarter. A WITH clause names an
+-- intermediate result, like a variable: the query reads top to bottom, one
+-- step at a time, and each step can be run and checked on its own.
+--
+-- Orders that were cancelled do not count. strftime('%Y-%m', placed_at)
+-- turns '2026-01-05 09:12:00' into the month '2026-01'.
+--
+-- Write a query that returns one row per month that has at least one order
+-- that was not cancelled, oldest month first, with these columns:
+--
+--   month   | orders                   | revenue
+--   --------+--------------------------+----------------------------------
+--   2026-01 | number of orders (not    | sum of quantity * unit_price over
+--           | cancelled) in that month | the items of those orders

@@ -1,0 +1,19 @@
+-- Choosing rows and columns: SELECT … FROM … WHERE
+--
+-- The shop's home page has an "Under 20" shelf: cheap products a customer
+-- can buy right now. Ask the database for exactly the rows and columns the
+-- page shows. Not `SELECT *`: the day someone adds a supplier_cost column,
+-- every page and API built on it starts leaking it. And not "fetch every
+-- product and filter in the application": fine with 12 products, a timeout
+-- with 12 million, because WHERE is where the database can use an index.
+--
+-- Write a query that returns the name and price of every product that costs
+-- less than 20.00 and is in stock (stock above 0), in any order:
+--
+--   name      | price
+--   ----------+------
+--   Mouse     | 19.9
+--   ...
+--
+-- The shop's tables are in exercises/databases/fixtures/shop.sql. Every check
+-- runs your query on that data, and again on another shop's data.

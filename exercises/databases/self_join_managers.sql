@@ -1,0 +1,20 @@
+-- Self-join: one table in two roles
+--
+-- The org chart page shows everyone next to their manager. Managers are
+-- employees too: manager_id points at another row of the same employees
+-- table. To read both names in one row, join the table to itself under two
+-- aliases, one for the employee and one for the manager. And mind the top of
+-- the chart: the CEO has no manager, and an inner join would quietly drop
+-- them from the page, so the manager's side of the join must be optional.
+--
+-- Write a query that returns one row per employee: the employee's name as
+-- `employee` and their manager's name as `manager` (NULL for someone who has
+-- no manager), in any order:
+--
+--   employee     | manager
+--   -------------+-------------
+--   Maria Santos | NULL
+--   Tom Becker   | Maria Santos
+--   ...
+--
+-- The table is in exercises/databases/fixtures/hr.sql.

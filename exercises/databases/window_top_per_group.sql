@@ -1,0 +1,23 @@
+-- The best of each group: RANK() OVER (PARTITION BY … ORDER BY …)
+--
+-- Each category page gets a "Bestseller" badge on its best-selling product.
+-- "The top row of every group" is a job for a ranking window function:
+-- PARTITION BY restarts the ranking in each category, and the window's
+-- ORDER BY decides who comes first. Ties are a product decision, not an
+-- accident: ROW_NUMBER() numbers rows 1, 2, 3, … and hands the 1 to one of
+-- two equal products, whichever the engine happens to meet first (another
+-- one after the next deploy); RANK() gives both of them 1. Here, both get
+-- the badge.
+--
+-- Units sold: the sum of quantity over the items of orders that were not
+-- cancelled. Products without a category and products never sold get no
+-- badge.
+--
+-- Write a query that returns one row per badge, in any order:
+--
+--   category | product  | units_sold
+--   ---------+----------+-----------
+--   hardware | Mouse    | 4
+--   ...
+--
+-- (the category's name, the product's name, its units sold).

@@ -1,0 +1,23 @@
+-- Choosing an index: the order of its columns
+--
+-- The activity page of an account runs:
+--
+--     SELECT id, kind, created_at
+--       FROM events
+--      WHERE account_id = 7 AND created_at > '2026-03-02 00:00:00'
+--      ORDER BY created_at;
+--
+-- A composite index is sorted like a phone book: by its first column, then
+-- by the second among equal firsts. It serves a query when the query can
+-- walk ONE contiguous stretch of it: first the columns compared with =, then
+-- ONE column compared with a range (>, <, BETWEEN), which is then also
+-- already in order for an ORDER BY on it. The wrong order still "uses an
+-- index", yet makes SQLite walk every account's events of the period and
+-- throw away the ones of other accounts; an index on the filter alone makes
+-- it sort the result afterwards (the plan says USE TEMP B-TREE FOR ORDER BY),
+-- a sort of thousands of rows on every page view.
+--
+-- Create one index, named idx_events_account_created, on the columns this
+-- query needs, in the order that serves it best.
+--
+-- The table is in exercises/databases/fixtures/events.sql.

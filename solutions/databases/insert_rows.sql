@@ -1,0 +1,13 @@
+-- No ids: INTEGER PRIMARY KEY assigns them. The category is found by its
+-- unique name, whatever id this database gave it.
+INSERT INTO categories (name)
+VALUES ('garden');
+
+INSERT INTO products (name, category_id, price, stock)
+VALUES ('Garden hose',
+        (SELECT id FROM categories WHERE name = 'garden'), 24.90, 10);
+
+-- stock left out: the column's DEFAULT applies.
+INSERT INTO products (name, category_id, price)
+VALUES ('Pruning shears',
+        (SELECT id FROM categories WHERE name = 'garden'), 18.50);

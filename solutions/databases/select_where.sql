@@ -1,0 +1,4 @@
+SELECT name, price
+  FROM products
+ WHERE price < 20
+   AND stock > 0;
