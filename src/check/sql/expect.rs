@@ -45,7 +45,11 @@ pub fn judge(expect: &Expect, db: &Database, timeout: &dyn Fn() -> Outcome) -> R
                     .into(),
             }))
         }
-        Expect::PlanUsesIndex { query, index } => plan_uses_index(db, query, index.as_deref(), timeout),
+        Expect::PlanUsesIndex {
+            query,
+            index,
+            no_temp_sort,
+        } => plan_uses_index(db, query, index.as_deref(), *no_temp_sort, timeout),
         Expect::Rejects(sql) => match try_sql(db, sql, timeout)? {
             Ok(()) => Err(Outcome::fail(format!(
                 "`{}` was accepted; a constraint should reject it",
@@ -82,6 +86,7 @@ fn plan_uses_index(
     db: &Database,
     query: &str,
     index: Option<&str>,
+    no_temp_sort: bool,
     timeout: &dyn Fn() -> Outcome,
 ) -> Result<(), Outcome> {
     let plan = match db.plan(query) {
@@ -104,6 +109,28 @@ fn plan_uses_index(
         Some(name) => used.iter().any(|u| u.eq_ignore_ascii_case(name)),
         None => !used.is_empty(),
     };
+    let temp_sort = plan.iter().find(|line| line.contains("USE TEMP B-TREE"));
+    if ok
+        && no_temp_sort
+        && let Some(step) = temp_sort
+    {
+        return Err(Outcome::fail(format!(
+            "SQLite uses the index for `{}`, but still sorts the rows afterwards ({})",
+            one_line(query),
+            step.trim()
+        ))
+        .with(Detail::Output {
+            title: "EXPLAIN QUERY PLAN".into(),
+            text: plan.join("\n"),
+            truncated_bytes: 0,
+        })
+        .with(Detail::Text {
+            text: "An index hands rows over in its own order. When the columns compared with `=` come \
+                   first and the ORDER BY column right after them, the rows come out already sorted and \
+                   the extra sort step disappears."
+                .into(),
+        }));
+    }
     if ok {
         return Ok(());
     }
@@ -227,6 +254,7 @@ mod tests {
         let expect = Expect::PlanUsesIndex {
             query: query.into(),
             index: Some("idx_orders_customer".into()),
+            no_temp_sort: false,
         };
         let scan = judge(&expect, &db(SHOP), &no_timeout).unwrap_err();
         assert!(scan.message.contains("its plan: SCAN orders"), "{}", scan.message);
@@ -238,12 +266,33 @@ mod tests {
             &Expect::PlanUsesIndex {
                 query: "SELECT * FROM nowhere".into(),
                 index: None,
+                no_temp_sort: false,
             },
             &indexed,
             &no_timeout,
         )
         .unwrap_err();
         assert!(gone.message.contains("no such table"), "{}", gone.message);
+    }
+
+    #[test]
+    fn no_temp_sort_wants_the_index_to_deliver_the_order() {
+        let expect = Expect::PlanUsesIndex {
+            query: "SELECT * FROM orders WHERE customer_id = 7 ORDER BY total".into(),
+            index: None,
+            no_temp_sort: true,
+        };
+        let half = db(&format!("{SHOP} CREATE INDEX idx_c ON orders(customer_id);"));
+        let sorts = judge(&expect, &half, &no_timeout).unwrap_err();
+        assert!(
+            sorts.message.contains("still sorts the rows"),
+            "{}",
+            sorts.message
+        );
+        let full = db(&format!(
+            "{SHOP} CREATE INDEX idx_ct ON orders(customer_id, total);"
+        ));
+        assert!(judge(&expect, &full, &no_timeout).is_ok());
     }
 
     #[test]

@@ -87,8 +87,15 @@ pub enum Expect {
     IndexExists(String),
     /// Some index (any name, a UNIQUE constraint's too) starts with these columns.
     IndexOn { table: String, columns: Vec<String> },
-    /// EXPLAIN QUERY PLAN of `query` uses `index` (or any index when unnamed).
-    PlanUsesIndex { query: String, index: Option<String> },
+    /// EXPLAIN QUERY PLAN of `query` uses `index` (or any index when unnamed);
+    /// with `no_temp_sort`, the index must also deliver the ORDER BY (no
+    /// `USE TEMP B-TREE` step in the plan).
+    PlanUsesIndex {
+        query: String,
+        index: Option<String>,
+        #[serde(default)]
+        no_temp_sort: bool,
+    },
     /// This SQL fails on a constraint (NOT NULL, UNIQUE, CHECK, FOREIGN KEY, RAISE).
     Rejects(String),
     /// This SQL runs without error (so that a constraint is not simply "reject all").
@@ -307,7 +314,9 @@ impl Expect {
                     "e.g. `index_on = { table = \"orders\", columns = [\"customer_id\"] }`",
                 ))
             }
-            Expect::PlanUsesIndex { query, index } if blank(query) || index.as_deref().is_some_and(blank) => {
+            Expect::PlanUsesIndex { query, index, .. }
+                if blank(query) || index.as_deref().is_some_and(blank) =>
+            {
                 Some((
                     "`plan_uses_index` needs the query to plan",
                     "e.g. `plan_uses_index = { query = \"SELECT * FROM orders WHERE customer_id = 7\", index = \"idx_orders_customer\" }`",
