@@ -251,13 +251,13 @@ fn first_difference(want: &[u8], found: &[u8]) -> String {
     match at {
         Some(i) => format!(
             "(first difference at byte {i}: expected {}, found {})",
-            escape_bytes(&want[i..=i]),
-            escape_bytes(&found[i..=i])
+            escape_inline(&want[i..=i]),
+            escape_inline(&found[i..=i])
         ),
         None if found.len() < want.len() => format!(
             "(it stops after {} bytes, before {})",
             found.len(),
-            escape_bytes(&want[found.len()..(found.len() + 20).min(want.len())])
+            escape_inline(&want[found.len()..(found.len() + 20).min(want.len())])
         ),
         None => format!(
             "(after the expected {} bytes come {} more)",
@@ -267,14 +267,24 @@ fn first_difference(want: &[u8], found: &[u8]) -> String {
     }
 }
 
-/// Bytes as a string literal would show them, keeping line breaks visible.
+/// Bytes as a string literal would show them, one line of output per line of input.
 pub fn escape_bytes(bytes: &[u8]) -> String {
+    escape(bytes, true)
+}
+
+/// Bytes as a string literal would show them, on one line (for a message).
+fn escape_inline(bytes: &[u8]) -> String {
+    escape(bytes, false)
+}
+
+fn escape(bytes: &[u8], break_lines: bool) -> String {
     let mut out = String::new();
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
             match c {
                 '\r' => out.push_str("\\r"),
-                '\n' => out.push_str("\\n\n"),
+                '\n' if break_lines => out.push_str("\\n\n"),
+                '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
                 '\\' => out.push_str("\\\\"),
                 c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),

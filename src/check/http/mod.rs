@@ -259,6 +259,9 @@ enum Received {
     Partial(Vec<u8>),
 }
 
+/// An exchange's result; the failure is boxed, being large and rare.
+type Step<T> = std::result::Result<T, Box<Failure>>;
+
 /// Why the exchanges stopped, and the evidence.
 struct Failure {
     status: Status,
@@ -270,28 +273,28 @@ struct Failure {
 }
 
 impl Failure {
-    fn new(status: Status, message: String) -> Self {
-        Failure {
+    fn new(status: Status, message: String) -> Box<Self> {
+        Box::new(Failure {
             status,
             message,
             unmet: None,
             notes: Vec::new(),
             sent: None,
             received: None,
-        }
+        })
     }
 
-    fn sent(mut self, sent: Sent) -> Self {
+    fn sent(mut self: Box<Self>, sent: Sent) -> Box<Self> {
         self.sent = Some(sent);
         self
     }
 
-    fn received(mut self, received: Received) -> Self {
+    fn received(mut self: Box<Self>, received: Received) -> Box<Self> {
         self.received = Some(received);
         self
     }
 
-    fn note(mut self, note: impl Into<String>) -> Self {
+    fn note(mut self: Box<Self>, note: impl Into<String>) -> Box<Self> {
         self.notes.push(note.into());
         self
     }
@@ -311,7 +314,7 @@ struct Conversation {
 }
 
 impl Conversation {
-    fn run_all(&mut self, spec: &HttpSpec) -> std::result::Result<(), Failure> {
+    fn run_all(&mut self, spec: &HttpSpec) -> Step<()> {
         let total = spec.exchanges.get_ref().len();
         for (index, step) in spec.exchanges.get_ref().iter().enumerate() {
             let step = step.get_ref();
@@ -382,7 +385,7 @@ impl Conversation {
 
     /// Send one request of `step`, check what comes back, capture variables.
     /// Returns a short summary for the transcript.
-    fn exchange(&mut self, step: &Exchange, label: &str) -> std::result::Result<String, Failure> {
+    fn exchange(&mut self, step: &Exchange, label: &str) -> Step<String> {
         let expect = step.expect();
         let (response, sent) = if step.raw.is_some() {
             if let Some(n) = &step.concurrent {
@@ -443,7 +446,7 @@ impl Conversation {
         f(conn)
     }
 
-    fn unmet(&self, label: &str, unmet: Unmet, sent: Sent, response: Response) -> Failure {
+    fn unmet(&self, label: &str, unmet: Unmet, sent: Sent, response: Response) -> Box<Failure> {
         let mut failure = Failure::new(Status::Fail, format!("{label}: {}", unmet.message))
             .sent(sent)
             .received(Received::Response(response));
@@ -451,7 +454,7 @@ impl Conversation {
         failure
     }
 
-    fn client(&mut self, step: &Exchange, label: &str) -> std::result::Result<(Response, Sent), Failure> {
+    fn client(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
         let request = self.client_request(step);
         let sent = Sent::Client(request.clone());
         let limit = self.request_limit();
@@ -493,6 +496,8 @@ impl Conversation {
                     .unwrap_or_default();
                 Some(value.to_string().into_bytes())
             }
+            // Announced as `Content-Length: 0`, as browsers send a POST without a body.
+            (None, None) if matches!(step.method(), "POST" | "PUT" | "PATCH") => Some(Vec::new()),
             (None, None) => None,
         };
         ClientRequest {
@@ -507,7 +512,7 @@ impl Conversation {
         }
     }
 
-    fn raw(&mut self, step: &Exchange, label: &str) -> std::result::Result<(Response, Sent), Failure> {
+    fn raw(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
         let bytes = step
             .raw
             .as_ref()
@@ -541,7 +546,7 @@ impl Conversation {
         }
     }
 
-    fn raw_failure(&mut self, label: &str, error: RawError, sent: Sent, reused: bool) -> Failure {
+    fn raw_failure(&mut self, label: &str, error: RawError, sent: Sent, reused: bool) -> Box<Failure> {
         let partial = error.partial().to_vec();
         match error {
             RawError::Timeout { .. } => self.no_answer(label, self.request_timeout, sent, Some(partial)),
@@ -573,7 +578,7 @@ impl Conversation {
         }
     }
 
-    fn concurrent(&mut self, step: &Exchange, n: usize, label: &str) -> std::result::Result<String, Failure> {
+    fn concurrent(&mut self, step: &Exchange, n: usize, label: &str) -> Step<String> {
         let bytes = step
             .raw
             .as_ref()
@@ -616,7 +621,13 @@ impl Conversation {
         Ok(format!("{n} connections answered at once"))
     }
 
-    fn no_answer(&mut self, label: &str, limit: Duration, sent: Sent, partial: Option<Vec<u8>>) -> Failure {
+    fn no_answer(
+        &mut self,
+        label: &str,
+        limit: Duration,
+        sent: Sent,
+        partial: Option<Vec<u8>>,
+    ) -> Box<Failure> {
         if let Some(status) = self.server.exited() {
             return self.crashed(label, status, sent, partial);
         }
@@ -632,7 +643,7 @@ impl Conversation {
         failure
     }
 
-    fn dropped(&mut self, label: &str, why: &str, sent: Sent, partial: Option<Vec<u8>>) -> Failure {
+    fn dropped(&mut self, label: &str, why: &str, sent: Sent, partial: Option<Vec<u8>>) -> Box<Failure> {
         if let Some(status) = self.server.exited_within(DYING_GRACE) {
             return self.crashed(label, status, sent, partial);
         }
@@ -649,7 +660,7 @@ impl Conversation {
         status: std::process::ExitStatus,
         sent: Sent,
         partial: Option<Vec<u8>>,
-    ) -> Failure {
+    ) -> Box<Failure> {
         let verb = if status.success() { "exited" } else { "crashed" };
         let mut failure = Failure::new(
             Status::Fail,

@@ -10,6 +10,8 @@ use super::message::Response;
 
 /// Most a response's status line and headers may take.
 const MAX_HEAD: usize = 64 * 1024;
+/// The commonest from-scratch mistake, explained.
+const LF_ALONE: &str = "its lines end with \\n alone; HTTP ends each line with \\r\\n, and the headers with an empty line (\\r\\n\\r\\n)";
 /// Most a response body may take.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
@@ -249,7 +251,7 @@ impl RawConn {
         // The commonest from-scratch mistake: "\n" line ends, which HTTP does not allow.
         if !partial.is_empty() && find(&partial, b"\r\n").is_none() && find(&partial, b"\n").is_some() {
             return RawError::Malformed {
-                why: "its lines end with \\n alone; HTTP ends each line with \\r\\n, and the headers with an empty line (\\r\\n\\r\\n)".into(),
+                why: LF_ALONE.into(),
                 partial,
             };
         }
@@ -295,6 +297,9 @@ impl RawConn {
 /// Status line and header lines, strictly: what a from-scratch server must get right.
 fn parse_head(head: &[u8]) -> Result<Response, String> {
     let text = String::from_utf8_lossy(head);
+    if text.replace("\r\n", "").contains('\n') {
+        return Err(LF_ALONE.to_string());
+    }
     let mut lines = text.split("\r\n");
     let status_line = lines.next().unwrap_or("");
     let mut parts = status_line.splitn(3, ' ');
@@ -460,6 +465,10 @@ mod tests {
             other => panic!("expected malformed, got {other:?}"),
         };
         assert!(why(b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false).contains("\\r\\n"));
+        assert_eq!(
+            why(b"HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", false),
+            LF_ALONE
+        );
         assert!(why(b"200 OK\r\n\r\n", true).contains("not a status line"));
         assert!(why(b"HTTP/1.1 2000 OK\r\n\r\n", true).contains("three-digit"));
         assert!(why(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", true).contains("says 10 bytes"));

@@ -5,6 +5,7 @@
 use crate::outcome::Detail;
 use crate::process::Finished;
 
+use super::exchange::wire_headers;
 use super::expect::{Unmet, escape_bytes};
 use super::message::{Response, Sent};
 
@@ -15,26 +16,20 @@ const BODY_SHOWN: usize = 4 * 1024;
 pub fn request_detail(sent: &Sent, port: u16) -> Detail {
     let (text, truncated_bytes) = match sent {
         Sent::Client(request) => {
-            let mut text = format!(
-                "{} {} HTTP/1.1\nhost: 127.0.0.1:{port}\n",
-                request.method, request.path
-            );
-            for (name, value) in &request.headers {
+            let mut text = format!("{} {} HTTP/1.1\n", request.method, request.path);
+            for (name, value) in wire_headers(request, port) {
                 text.push_str(&format!("{name}: {value}\n"));
             }
             let mut cut = 0;
             if let Some(body) = &request.body {
-                text.push_str(&format!("content-length: {}\n\n", body.len()));
                 let (shown, rest) = capped(body);
+                text.push('\n');
                 text.push_str(&shown);
                 cut = rest;
             }
             (text, cut)
         }
-        Sent::Raw { bytes } => {
-            let (shown, cut) = capped_escaped(bytes);
-            (shown, cut)
-        }
+        Sent::Raw { bytes } => capped_escaped(bytes),
     };
     Detail::Output {
         title: match sent {

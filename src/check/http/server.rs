@@ -48,10 +48,10 @@ pub enum StartFailure {
         waited: Duration,
         /// Loopback or wildcard addresses it listens on instead (a hard-coded port).
         elsewhere: Vec<SocketAddr>,
-        output: Finished,
+        output: Box<Finished>,
     },
     /// It exited before listening.
-    Exited { port: u16, output: Finished },
+    Exited { port: u16, output: Box<Finished> },
 }
 
 impl Server {
@@ -101,7 +101,7 @@ impl Server {
                 let port = self.port;
                 return Err(StartFailure::Exited {
                     port,
-                    output: self.stop(),
+                    output: Box::new(self.stop()),
                 });
             }
             if self.is_listening() {
@@ -118,7 +118,7 @@ impl Server {
                     port,
                     waited: startup,
                     elsewhere,
-                    output: self.stop(),
+                    output: Box::new(self.stop()),
                 });
             }
             thread::sleep(nap);

@@ -127,15 +127,17 @@ impl HttpSpec {
     }
 
     pub fn validate(&self, ctx: &mut SpecContext<'_>) {
-        for secs in [&self.startup_secs, &self.request_timeout_secs]
-            .into_iter()
-            .flatten()
-        {
+        let limits = [
+            ("startup_secs", &self.startup_secs),
+            ("request_timeout_secs", &self.request_timeout_secs),
+        ];
+        for (key, secs) in limits {
+            let Some(secs) = secs else { continue };
             let value = *secs.get_ref();
             if !(value > 0.0 && value <= MAX_SECS) {
                 ctx.problem(
                     secs.span(),
-                    format!("{value} seconds is out of range"),
+                    format!("{key} = {value} is out of range"),
                     format!("use a number of seconds above 0 and at most {MAX_SECS}, e.g. 5"),
                 );
             }
@@ -265,6 +267,7 @@ impl Exchange {
                 "write the path and query only, e.g. `/notes?limit=2`; the runner adds http://127.0.0.1:PORT",
             );
         }
+        self.check_placeholders(ctx, known);
         if let (Some(body), Some(_)) = (&self.body, &self.json) {
             ctx.problem(
                 body.span(),
@@ -320,7 +323,6 @@ impl Exchange {
         if let Some(expect) = &self.expect {
             expect.get_ref().validate(ctx, self.is_raw());
         }
-        self.check_placeholders(ctx, known);
     }
 
     /// Every `{name}` must be a built-in or captured by an earlier exchange.
