@@ -2,8 +2,11 @@
 //! received (body capped), what was expected, a command line that sends the
 //! same request again, and the server's own output, apart.
 
-use crate::outcome::Detail;
+use crate::outcome::{Detail, Outcome, human_duration};
 use crate::process::Finished;
+
+use super::conversation::{Ended, Failure, Received};
+use super::server::StartFailure;
 
 use super::exchange::wire_headers;
 use super::expect::{Unmet, escape_bytes};
@@ -11,6 +14,72 @@ use super::message::{Response, Sent};
 
 /// Most of a body shown in a report; the rest is counted, not shown.
 const BODY_SHOWN: usize = 4 * 1024;
+
+/// A failed exchange as an outcome: why, what was expected, the request and
+/// the response, how to reproduce it, what passed before, the server's output.
+pub fn failure_outcome(failure: Failure, ended: &Ended, port: u16, program: &str) -> Outcome {
+    let mut outcome = Outcome::new(failure.status, failure.message);
+    if let Some(unmet) = &failure.unmet {
+        outcome.push(unmet_detail(unmet));
+    }
+    for note in failure.notes {
+        outcome.push(Detail::Text { text: note });
+    }
+    if let Some(sent) = &failure.sent {
+        outcome.push(request_detail(sent, port));
+    }
+    match &failure.received {
+        Some(Received::Response(response)) => outcome.push(response_detail(response)),
+        Some(Received::Partial(bytes)) => outcome.push(partial_detail(bytes)),
+        None => {}
+    }
+    if let Some(sent) = &failure.sent {
+        for detail in reproduce(sent, port, program) {
+            outcome.push(detail);
+        }
+    }
+    if !ended.transcript.is_empty() {
+        let lines: Vec<String> = ended.transcript.iter().map(|line| format!("  {line}")).collect();
+        outcome.push(Detail::Text {
+            text: format!("Before this, as expected:\n{}", lines.join("\n")),
+        });
+    }
+    outcome.push(server_output(&ended.output));
+    outcome
+}
+
+/// A server that never became ready to take requests.
+pub fn start_failure(failure: StartFailure) -> Outcome {
+    match failure {
+        StartFailure::NotListening {
+            port,
+            waited,
+            elsewhere,
+            output,
+        } => {
+            let help = match elsewhere.first() {
+                Some(addr) => format!(
+                    "It listens on {addr} instead. Read the port from the PORT environment variable: \
+                     `std::env::var(\"PORT\")`."
+                ),
+                None => "The runner gives the port in the PORT environment variable; bind 127.0.0.1 on it, \
+                         e.g. `TcpListener::bind((\"127.0.0.1\", port))`."
+                    .to_string(),
+            };
+            Outcome::error(format!(
+                "your server did not start listening on 127.0.0.1:{port} within {}",
+                human_duration(waited)
+            ))
+            .with(Detail::Text { text: help })
+            .with(server_output(&output))
+        }
+        StartFailure::Exited { port, output } => Outcome::error(format!(
+            "your server exited ({}) before listening on 127.0.0.1:{port}",
+            output.describe_exit()
+        ))
+        .with(server_output(&output)),
+    }
+}
 
 /// The request as it went out, headers and body.
 pub fn request_detail(sent: &Sent, port: u16) -> Detail {
@@ -81,7 +150,7 @@ pub fn partial_detail(bytes: &[u8]) -> Detail {
     }
 }
 
-pub fn unmet_detail(unmet: &Unmet) -> Detail {
+fn unmet_detail(unmet: &Unmet) -> Detail {
     Detail::Mismatch {
         what: unmet.what.clone(),
         expected: unmet.expected.clone(),
