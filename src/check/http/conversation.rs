@@ -19,7 +19,7 @@ use crate::process::{Finished, describe_status};
 /// crash is reported as a crash.
 const DYING_GRACE: Duration = Duration::from_millis(500);
 /// How long a connection must stay open to count as kept open (`closes = false`).
-const KEPT_OPEN: Duration = Duration::from_millis(150);
+const KEPT_OPEN: Duration = Duration::from_millis(50);
 
 /// What came back for a failed exchange, if anything.
 pub enum Received {
@@ -351,7 +351,8 @@ impl Conversation {
         let partial = error.partial().to_vec();
         match error {
             RawError::Timeout { .. } => self.no_answer(label, self.request_timeout, sent, Some(partial)),
-            RawError::Closed { .. } if reused && partial.is_empty() => {
+            // A kept connection that fails before any byte of an answer: the server closed it.
+            RawError::Closed { .. } | RawError::Io(_) if reused && partial.is_empty() => {
                 if let Some(status) = self.server.exited_within(DYING_GRACE) {
                     return self.crashed(label, status, sent, Some(partial));
                 }

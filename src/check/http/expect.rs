@@ -46,21 +46,6 @@ pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Un
         }
     }
     check_headers(expect, response, vars)?;
-    if let Some(raw) = &expect.raw {
-        let want = vars.text(raw.get_ref());
-        let found = response.raw.as_deref().unwrap_or_default();
-        if found != want.as_bytes() {
-            return Err(Unmet::new(
-                format!(
-                    "the response's bytes differ from the expected ones {}",
-                    first_difference(want.as_bytes(), found)
-                ),
-                "response bytes (escaped)",
-                escape_bytes(want.as_bytes()),
-                escape_bytes(found),
-            ));
-        }
-    }
     if let Some(body) = &expect.body {
         let want = vars.text(body.get_ref());
         if response.body != want.as_bytes() {
@@ -115,6 +100,21 @@ pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Un
                 what,
                 pretty(&want),
                 pretty(&found),
+            ));
+        }
+    }
+    if let Some(raw) = &expect.raw {
+        let want = vars.text(raw.get_ref());
+        let found = response.raw.as_deref().unwrap_or_default();
+        if found != want.as_bytes() {
+            return Err(Unmet::new(
+                format!(
+                    "the response's bytes differ from the expected ones {}",
+                    first_difference(want.as_bytes(), found)
+                ),
+                "response bytes (escaped)",
+                escape_bytes(want.as_bytes()),
+                escape_bytes(found),
             ));
         }
     }

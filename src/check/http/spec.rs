@@ -322,6 +322,13 @@ impl Exchange {
         }
         if let Some(expect) = &self.expect {
             expect.get_ref().validate(ctx, self.is_raw());
+            if let (Some(closes), Some(_)) = (&expect.get_ref().closes, &self.concurrent) {
+                ctx.problem(
+                    closes.span(),
+                    "`expect.closes` is not checked on concurrent connections",
+                    "check the connection's end in a raw exchange of its own",
+                );
+            }
         }
     }
 
