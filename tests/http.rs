@@ -546,7 +546,7 @@ fn json_api_example_needs_its_unit_tests_and_its_exchanges_to_pass() {
         (status(&entry), message(&entry), code),
         (
             "pass",
-            "all 12 exchanges passed (14 requests); 2 unit tests passed",
+            "all 12 exchanges passed (14 requests); unit tests: 2 tests passed",
             0
         )
     );
