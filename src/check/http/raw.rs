@@ -226,7 +226,7 @@ impl RawConn {
                     self.read_more(deadline).map_err(|s| self.stopped_in_body(s))?;
                 }
             }
-            if body.len() + size > MAX_BODY {
+            if body.len().saturating_add(size) > MAX_BODY {
                 return Err(self.malformed("the body is larger than a check reads".into()));
             }
             self.fill(at + size + 2, deadline)
@@ -474,6 +474,8 @@ mod tests {
         assert!(why(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", true).contains("says 10 bytes"));
         assert!(why(b"HTTP/1.1 200 OK\r\n\r\nbody", false).contains("no Content-Length"));
         assert!(why(b"HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", true).contains("spaces"));
+        let huge_chunk = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n";
+        assert!(why(huge_chunk, true).contains("larger than a check reads"));
     }
 
     #[test]

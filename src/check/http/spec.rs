@@ -292,6 +292,13 @@ impl Exchange {
                 );
             }
         }
+        if let (Some(concurrent), Some(_)) = (&self.concurrent, &self.capture) {
+            ctx.problem(
+                concurrent.span(),
+                "variables are not captured from concurrent connections",
+                "capture in an exchange of its own, before or after this one",
+            );
+        }
         if let (Some(concurrent), Some(_)) = (&self.concurrent, &self.connection) {
             ctx.problem(
                 concurrent.span(),
