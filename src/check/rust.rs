@@ -424,7 +424,7 @@ fn starter_tests(pack: &Pack, exercise: &Exercise) -> Vec<String> {
     test_names(&text)
 }
 
-fn test_names(source: &str) -> Vec<String> {
+pub fn test_names(source: &str) -> Vec<String> {
     static TEST_FN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     let re = TEST_FN.get_or_init(|| {
         Regex::new(r"#\[test\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\s+)?(?:async\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)")

@@ -1,0 +1,617 @@
+//! The http kind, end to end: the real binary checks real servers (small
+//! std::net programs in tests/fixtures/http) over loopback.
+
+use std::io::Read;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http")
+}
+
+/// A private copy of the fixture pack: the runner writes `.backlings/` and a
+/// target dir into it, and some tests edit the learner's files.
+fn pack_copy() -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture(), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".backlings" || name == "bad_spec" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn backlings(pack: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::from_std(backlings_std(pack));
+    cmd.timeout(Duration::from_secs(300));
+    cmd
+}
+
+/// The same command, to start without waiting for it.
+fn backlings_std(pack: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("backlings"));
+    cmd.arg("--pack")
+        .arg(pack)
+        .env("NO_COLOR", "1")
+        .env_remove("BACKLINGS_SEED")
+        .env_remove("BACKLINGS_HTTP_PORTS")
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+/// `backlings run NAME --json`: the exercise's entry, and the exit code.
+fn run(pack: &Path, name: &str) -> (Value, i32) {
+    let out = backlings(pack).args(["run", name, "--json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON from `run {name}` ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (doc["exercises"][0].clone(), out.status.code().unwrap_or(-1))
+}
+
+fn status(entry: &Value) -> &str {
+    entry["status"].as_str().unwrap()
+}
+
+fn message(entry: &Value) -> &str {
+    entry["message"].as_str().unwrap()
+}
+
+/// The text of the first detail whose title (or `what`) starts with `title`.
+fn detail<'a>(entry: &'a Value, title: &str) -> &'a Value {
+    entry["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["title"]
+                .as_str()
+                .or(d["what"].as_str())
+                .is_some_and(|t| t.starts_with(title))
+        })
+        .unwrap_or_else(|| panic!("no detail `{title}` in {entry:#}"))
+}
+
+fn text<'a>(entry: &'a Value, title: &str) -> &'a str {
+    let d = detail(entry, title);
+    d["text"].as_str().or(d["command"].as_str()).unwrap()
+}
+
+/// The prose details (explanations, the exchanges that passed before).
+fn prose(entry: &Value) -> String {
+    entry["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["type"] == "text")
+        .map(|d| d["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_matches(pattern: &str, text: &str) {
+    assert!(
+        Regex::new(pattern).unwrap().is_match(text),
+        "/{pattern}/ does not match:\n{text}"
+    );
+}
+
+fn use_solution(pack: &Path, exercise: &str, solution: &str) {
+    std::fs::copy(pack.join(solution), pack.join(exercise)).unwrap();
+}
+
+fn edit(pack: &Path, file: &str, from: &str, to: &str) {
+    let path = pack.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+// ---- one passing server, and the same server with one fault each ----
+
+#[test]
+fn a_correct_server_passes() {
+    let pack = pack_copy();
+    let (entry, code) = run(pack.path(), "items_ok");
+    assert_eq!(
+        (status(&entry), message(&entry), code),
+        ("pass", "all 3 exchanges passed", 0)
+    );
+}
+
+#[test]
+fn a_wrong_status_is_shown_with_the_request_the_response_and_a_curl_line() {
+    let pack = pack_copy();
+    let (entry, code) = run(pack.path(), "wrong_status");
+    assert_eq!((status(&entry), code), ("fail", 1));
+    assert_eq!(
+        message(&entry),
+        "create an item (POST /items): expected status 201 Created, got 200 OK"
+    );
+    let status_detail = detail(&entry, "status");
+    assert_eq!(
+        (
+            status_detail["expected"].as_str(),
+            status_detail["found"].as_str()
+        ),
+        (Some("201 Created"), Some("200 OK"))
+    );
+    assert_matches(
+        r#"(?m)^POST /items HTTP/1.1\ncontent-length: 19\n(.+\n)*content-type: application/json\n\n\{"name":"[a-z]{8}"\}$"#,
+        text(&entry, "request sent"),
+    );
+    assert_matches(
+        r#"(?s)^HTTP/1.1 200 OK\n.*\n\n\{"id":1,"name":"[a-z]{8}"\}$"#,
+        text(&entry, "response received"),
+    );
+    assert!(text(&entry, "your server's output").contains("items service listening on 127.0.0.1:"));
+    assert!(prose(&entry).contains("Before this, as expected:\n  1. GET /health → 200 OK"));
+    let curl = text(&entry, "then, in another terminal");
+    assert_matches(
+        r#"^curl -i -X POST http://127\.0\.0\.1:\d+/items -H 'Content-Type: application/json' --data-raw '\{"name":"[a-z]{8}"\}'$"#,
+        curl,
+    );
+    reproduce_with_curl(pack.path(), "wrong_status", curl);
+}
+
+/// Start the server by hand on the port the curl line names and run the line:
+/// it must get the same wrong answer.
+fn reproduce_with_curl(pack: &Path, program: &str, curl: &str) {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed: the curl line is not replayed");
+        return;
+    }
+    let port = Regex::new(r"127\.0\.0\.1:(\d+)").unwrap().captures(curl).unwrap()[1].to_string();
+    let mut server = Command::new(pack.join("exercises/target/debug").join(program))
+        .env("PORT", &port)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the server did not start for the curl replay"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    let out = Command::new("sh").args(["-c", curl]).output().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "curl got: {answer}");
+    assert_matches(r#"\{"id":1,"name":"[a-z]{8}"\}$"#, &answer);
+}
+
+#[test]
+fn a_missing_header_is_named() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "missing_header");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "fetch it (GET /items/1): the response has no `etag` header"
+    );
+    assert_eq!(detail(&entry, "header etag")["found"], "(no such header)");
+    assert_eq!(
+        text(&entry, "then, in another terminal")
+            .split(' ')
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["curl", "-i"]
+    );
+}
+
+#[test]
+fn a_json_mismatch_names_the_field_and_catches_a_hard_coded_answer() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "json_mismatch");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r#"^fetch it \(GET /items/1\): the JSON body differs at /name: expected "[a-z]{8}", found "widget"$"#,
+        message(&entry),
+    );
+    let json = detail(&entry, "JSON body");
+    assert!(json["found"].as_str().unwrap().contains("\"widget\""));
+}
+
+#[test]
+fn random_inputs_follow_the_seed() {
+    let pack = pack_copy();
+    let word = |seed: &str| {
+        let out = backlings(pack.path())
+            .env("BACKLINGS_SEED", seed)
+            .args(["run", "json_mismatch", "--json"])
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let message = doc["exercises"][0]["message"].as_str().unwrap().to_string();
+        Regex::new(r#"expected "([a-z]+)""#)
+            .unwrap()
+            .captures(&message)
+            .unwrap()[1]
+            .to_string()
+    };
+    assert_eq!(word("1"), word("1"), "one seed, one word: a run is repeatable");
+    assert_ne!(word("1"), word("2"));
+}
+
+// ---- servers that do not start, crash, or hang ----
+
+#[test]
+fn a_server_that_never_binds_is_reported_with_its_output() {
+    let pack = pack_copy();
+    let started = Instant::now();
+    let (entry, code) = run(pack.path(), "never_binds");
+    assert_eq!((status(&entry), code), ("error", 1));
+    assert_matches(
+        r"^your server did not start listening on 127\.0\.0\.1:\d+ within 5 s$",
+        message(&entry),
+    );
+    assert!(text(&entry, "your server's output").contains("warming up the cache"));
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn a_server_on_the_wrong_port_is_told_where_it_listens() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "ignores_port");
+    assert_eq!(status(&entry), "error");
+    assert_matches(r"within 1 s$", message(&entry));
+    let help = prose(&entry);
+    assert_matches(
+        r#"^It listens on 127\.0\.0\.1:\d+ instead\. Read the port from the PORT environment variable"#,
+        &help,
+    );
+}
+
+#[test]
+fn a_server_that_crashes_on_the_first_request() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "crashes");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "your server crashed (exit code 101) while answering GET /health"
+    );
+    assert!(text(&entry, "your server's output").contains("panicked"));
+    assert!(text(&entry, "request sent").starts_with("GET /health HTTP/1.1\n"));
+}
+
+#[test]
+fn a_server_that_hangs_times_out_and_leaves_no_process_behind() {
+    let pack = pack_copy();
+    let (entry, code) = run(pack.path(), "hangs");
+    assert_eq!((status(&entry), code), ("timeout", 1));
+    assert_eq!(message(&entry), "GET /health: no response within 1 s");
+    let pids = std::fs::read_to_string(pack.path().join("exercises/hangs.pids")).unwrap();
+    let pids: Vec<&str> = pids.split_whitespace().collect();
+    assert_eq!(pids.len(), 2, "the server and the child it started");
+    for pid in pids {
+        assert!(!running(pid), "process {pid} is still running after the check");
+    }
+}
+
+/// Alive and not a zombie. The server is reaped by the runner; its child,
+/// orphaned by the kill, is reaped by init, which may take a moment.
+fn running(pid: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        let state = stat.rsplit(')').next().unwrap_or("").split_whitespace().next();
+        if state == Some("Z") || Instant::now() > deadline {
+            return state != Some("Z");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---- two checks at once ----
+
+#[test]
+fn two_checks_at_once_never_share_a_port() {
+    let (a, b) = (pack_copy(), pack_copy());
+    // Build both first (sequentially, cheaply), so the two timed runs overlap.
+    for pack in [&a, &b] {
+        let (entry, _) = run(pack.path(), "slow_items");
+        assert_eq!(status(&entry), "pass", "{entry:#}");
+        std::fs::remove_file(pack.path().join("exercises/served.log")).unwrap();
+    }
+    // Both choose from one small range, lowest port first: without the port
+    // locks, both would pick the same free port.
+    let free = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let range = format!("{}-{}", free.min(65_000), free.min(65_000) + 30);
+    let spawn = |pack: &Path| {
+        backlings_std(pack)
+            .env("BACKLINGS_HTTP_PORTS", &range)
+            .args(["run", "slow_items", "--json"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (mut first, mut second) = (spawn(a.path()), spawn(b.path()));
+    for child in [&mut first, &mut second] {
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(child.wait().unwrap().success(), "{out}");
+    }
+    // Each copy's own server answered each of its own check's requests.
+    let servers: Vec<(String, String)> = [&a, &b]
+        .iter()
+        .map(|pack| {
+            let log = std::fs::read_to_string(pack.path().join("exercises/served.log")).unwrap();
+            let lines: Vec<Vec<&str>> = log.lines().map(|l| l.split(' ').collect()).collect();
+            assert_eq!(lines.len(), 2, "{log}");
+            assert!(
+                lines.iter().all(|l| l[..2] == lines[0][..2]),
+                "one server answered: {log}"
+            );
+            (lines[0][0].to_string(), lines[0][1].to_string())
+        })
+        .collect();
+    assert_ne!(servers[0].1, servers[1].1, "the two servers had different ports");
+}
+
+#[test]
+fn a_port_taken_before_the_server_binds_it_is_retried() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "slow_items");
+    assert_eq!(status(&entry), "pass", "{entry:#}");
+    std::fs::remove_file(pack.path().join("exercises/served.log")).unwrap();
+
+    let mut check = backlings_std(pack.path())
+        .args(["run", "slow_items", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The server waits 500 ms before binding: take its port in that gap.
+    let server = pack.path().join("exercises/target/debug/slow_items");
+    let taken_port = server_port(&server, Duration::from_secs(60));
+    let _taken = TcpListener::bind((Ipv4Addr::LOCALHOST, taken_port)).unwrap();
+    let mut out = String::new();
+    check.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(check.wait().unwrap().success(), "{out}");
+    let log = std::fs::read_to_string(pack.path().join("exercises/served.log")).unwrap();
+    let served_port = log.lines().next().unwrap().split(' ').nth(1).unwrap();
+    assert_ne!(served_port, taken_port.to_string(), "{log}");
+}
+
+/// The PORT of the first running process of `executable`, found in /proc.
+fn server_port(executable: &Path, within: Duration) -> u16 {
+    let executable = executable.canonicalize().unwrap();
+    let deadline = Instant::now() + within;
+    loop {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let dir = entry.path();
+            if std::fs::read_link(dir.join("exe")).ok().as_deref() != Some(executable.as_path()) {
+                continue;
+            }
+            let environ = std::fs::read(dir.join("environ")).unwrap_or_default();
+            let port = environ
+                .split(|b| *b == 0)
+                .find_map(|var| var.strip_prefix(b"PORT="))
+                .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok());
+            if let Some(port) = port {
+                return port;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never started",
+            executable.display()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+// ---- the two complete examples ----
+
+#[test]
+fn raw_example_starter_fails_and_solution_passes() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "hello_raw");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the exact bytes of a response (raw `GET / HTTP/1.1`): the server closed the connection before a complete response"
+    );
+    assert_matches(
+        r"^printf 'GET / HTTP/1\.1\\r\\nHost: localhost\\r\\n\\r\\n' \| curl -sS --max-time 5 telnet://127\.0\.0\.1:\d+$",
+        text(&entry, "then, in another terminal"),
+    );
+    use_solution(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "solutions/servers/hello_raw.rs",
+    );
+    let (entry, code) = run(pack.path(), "hello_raw");
+    assert_eq!(
+        (status(&entry), message(&entry), code),
+        ("pass", "all 7 exchanges passed", 0)
+    );
+}
+
+#[test]
+fn raw_mode_catches_a_server_that_serves_one_connection_at_a_time() {
+    let pack = pack_copy();
+    use_solution(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "solutions/servers/hello_raw.rs",
+    );
+    edit(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "thread::spawn(move || {",
+        "std::convert::identity({",
+    );
+    let (entry, _) = run(pack.path(), "hello_raw");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "two connections at once (raw `GET / HTTP/1.1`): with 2 connections open, connection 2 got no response within 2 s while connection 1 had not finished sending its request"
+    );
+}
+
+#[test]
+fn raw_mode_catches_a_server_without_keep_alive() {
+    let pack = pack_copy();
+    use_solution(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "solutions/servers/hello_raw.rs",
+    );
+    edit(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "if close {\n            return Ok(());",
+        "if true {\n            return Ok(());",
+    );
+    let (entry, _) = run(pack.path(), "hello_raw");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "keep-alive, first request (raw `GET / HTTP/1.1`): the server closed the connection after the response; it should keep it open for the next request"
+    );
+}
+
+#[test]
+fn raw_mode_holds_the_bytes_exactly() {
+    let pack = pack_copy();
+    use_solution(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "solutions/servers/hello_raw.rs",
+    );
+    edit(
+        pack.path(),
+        "exercises/servers/hello_raw.rs",
+        "\"HTTP/1.1 {status}\\r\\n",
+        "\"HTTP/1.1 {status}\\n",
+    );
+    let (entry, _) = run(pack.path(), "hello_raw");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the exact bytes of a response (raw `GET / HTTP/1.1`): the response is not valid HTTP: its lines end with \\n alone; HTTP ends each line with \\r\\n, and the headers with an empty line (\\r\\n\\r\\n)"
+    );
+}
+
+#[test]
+fn json_api_example_needs_its_unit_tests_and_its_exchanges_to_pass() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "notes_api");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "unit tests: 1 of 2 tests failed: tests::escapes_json_strings"
+    );
+
+    use_solution(
+        pack.path(),
+        "exercises/apis/notes_api.rs",
+        "solutions/apis/notes_api.rs",
+    );
+    let (entry, code) = run(pack.path(), "notes_api");
+    assert_eq!(
+        (status(&entry), message(&entry), code),
+        (
+            "pass",
+            "all 12 exchanges passed (14 requests); unit tests: 2 tests passed",
+            0
+        )
+    );
+
+    // Its unit tests still pass; an exchange does not.
+    edit(
+        pack.path(),
+        "exercises/apis/notes_api.rs",
+        "Some(_) => Response::error(\"403 Forbidden\"",
+        "Some(_) => Response::error(\"401 Unauthorized\"",
+    );
+    let (entry, _) = run(pack.path(), "notes_api");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "delete without being an admin (DELETE /notes/1): expected status 403 Forbidden, got 401 Unauthorized"
+    );
+    let request = text(&entry, "request sent");
+    assert_matches(r"(?m)^authorization: Bearer tok-[0-9a-f]+$", request);
+    assert!(prose(&entry).contains("7. a note that does not exist (GET /notes/"));
+}
+
+#[test]
+fn a_rate_limit_reports_which_repetition_failed() {
+    let pack = pack_copy();
+    use_solution(
+        pack.path(),
+        "exercises/apis/notes_api.rs",
+        "solutions/apis/notes_api.rs",
+    );
+    edit(
+        pack.path(),
+        "exercises/apis/notes_api.rs",
+        "const QUOTA: usize = 3;",
+        "const QUOTA: usize = 2;",
+    );
+    let (entry, _) = run(pack.path(), "notes_api");
+    assert_eq!(
+        message(&entry),
+        "within the quota (GET /quota), request 3 of 3: expected status 200 OK, got 429 Too Many Requests"
+    );
+}
+
+// ---- the spec is checked when the pack loads ----
+
+#[test]
+fn spec_mistakes_point_at_their_lines() {
+    let pack = tempfile::tempdir().unwrap();
+    copy_tree(&fixture().join("bad_spec"), pack.path());
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "info.toml:18:16: startup_secs = 0 is out of range",
+        "info.toml:21:10: `post` is not an HTTP method",
+        "info.toml:22:8: the path `notes` does not start with `/`",
+        "info.toml:23:21: 999 is not an HTTP status",
+        "info.toml:26:8: `{tokn}` is not a variable here",
+        "info.toml:27:21: `jsn:` is not a capture source",
+        "info.toml:28:37: invalid regex",
+        "info.toml:28:57: `expect.closes` is only for raw exchanges",
+        "info.toml:32:10: `method` has no meaning in a raw exchange",
+        "info.toml:34:1: this exchange has neither `path` nor `raw`",
+    ] {
+        assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
+    }
+    assert!(stderr.contains("help: capture it in an earlier exchange"));
+}
