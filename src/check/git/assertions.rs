@@ -30,12 +30,22 @@ pub struct Check {
 #[derive(Debug, Clone)]
 pub enum Assertion {
     OnBranch(String),
-    Branch { name: String, exists: bool },
-    Tag { name: String, exists: bool, annotated: Option<bool> },
+    Branch {
+        name: String,
+        exists: bool,
+    },
+    Tag {
+        name: String,
+        exists: bool,
+        annotated: Option<bool>,
+    },
     CommitCount(u64),
     Message(Matcher),
     Messages(Vec<Matcher>),
-    HasMessage { matcher: Matcher, present: bool },
+    HasMessage {
+        matcher: Matcher,
+        present: bool,
+    },
     Content(Matcher),
     Contains(String),
     Exists(bool),
@@ -44,7 +54,10 @@ pub enum Assertion {
     Tracked(bool),
     Parents(u64),
     Linear(bool),
-    Reachable { rev: String, reachable: bool },
+    Reachable {
+        rev: String,
+        reachable: bool,
+    },
     PointsTo(String),
     Stashes(u64),
     Pushed(String),
@@ -52,7 +65,10 @@ pub enum Assertion {
     NoConflictMarkers,
     /// `None`: nothing may be in progress.
     InProgress(Option<&'static str>),
-    Ignored { path: String, ignored: bool },
+    Ignored {
+        path: String,
+        ignored: bool,
+    },
     Author(Matcher),
     Answer(Answer),
 }
@@ -125,7 +141,10 @@ fn id_pattern() -> &'static Regex {
 
 /// The `@id` names a revision mentions (`@base..main` → `base`).
 pub fn ids_in(rev: &str) -> Vec<String> {
-    id_pattern().captures_iter(rev).map(|c| c[1].to_string()).collect()
+    id_pattern()
+        .captures_iter(rev)
+        .map(|c| c[1].to_string())
+        .collect()
 }
 
 /// `@id` → the full hash of the commit that step named.
@@ -246,7 +265,11 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                 },
             )
         }
-        Assertion::Tag { name, exists, annotated } => {
+        Assertion::Tag {
+            name,
+            exists,
+            annotated,
+        } => {
             let refs = repo.refs()?;
             let found = refs.get(&format!("refs/tags/{name}"));
             let is_annotated = found.map(|r| r.object_type == "tag");
@@ -277,7 +300,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                     count.to_string(),
                     commits.len().to_string(),
                 ),
-                Err(found) => verdict(*count == 0 && found == "no commits yet", what, count.to_string(), found),
+                Err(found) => verdict(
+                    *count == 0 && found == "no commits yet",
+                    what,
+                    count.to_string(),
+                    found,
+                ),
             }
         }
         Assertion::Message(matcher) => {
@@ -285,7 +313,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
             match log(repo)? {
                 Ok(commits) => {
                     let subject = &commits[0].subject;
-                    verdict(matcher.matches(subject), what, matcher.describe(), format!("{subject:?}"))
+                    verdict(
+                        matcher.matches(subject),
+                        what,
+                        matcher.describe(),
+                        format!("{subject:?}"),
+                    )
                 }
                 Err(found) => verdict(false, what, matcher.describe(), found),
             }
@@ -297,7 +330,11 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
             } else {
                 format!("newest {n} messages on `{at_shown}`, newest first")
             };
-            let expected = matchers.iter().map(Matcher::describe).collect::<Vec<_>>().join(", ");
+            let expected = matchers
+                .iter()
+                .map(Matcher::describe)
+                .collect::<Vec<_>>()
+                .join(", ");
             match log(repo)? {
                 Ok(commits) => {
                     let newest: Vec<&str> = commits.iter().take(n).map(|c| c.subject.as_str()).collect();
@@ -340,7 +377,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                 None => verdict(false, what, expected, "no such file".into()),
                 Some(text) => {
                     let passed = normalise(&text).contains(&normalise(needle));
-                    verdict(passed, what, expected, if passed { "it" } else { "no such text" }.into())
+                    verdict(
+                        passed,
+                        what,
+                        expected,
+                        if passed { "it" } else { "no such text" }.into(),
+                    )
                 }
             }
         }
@@ -362,12 +404,19 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
             } else {
                 "uncommitted changes"
             };
-            verdict(status.changes.is_empty() == *clean, "work tree".into(), expected.into(), found)
+            verdict(
+                status.changes.is_empty() == *clean,
+                "work tree".into(),
+                expected.into(),
+                found,
+            )
         }
         Assertion::Staged(staged) => {
             let status = repo.status()?;
             let in_scope = |path: &str| {
-                check.file.is_none() || path == file || path.starts_with(&format!("{}/", file.trim_end_matches('/')))
+                check.file.is_none()
+                    || path == file
+                    || path.starts_with(&format!("{}/", file.trim_end_matches('/')))
             };
             let changes: Vec<String> = status
                 .changes
@@ -390,7 +439,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
         Assertion::Tracked(tracked) => {
             let is_tracked = repo.tracked()?.contains(file);
             let says = |t: bool| if t { "tracked" } else { "not tracked" }.to_string();
-            verdict(is_tracked == *tracked, format!("`{file}` in the index"), says(*tracked), says(is_tracked))
+            verdict(
+                is_tracked == *tracked,
+                format!("`{file}` in the index"),
+                says(*tracked),
+                says(is_tracked),
+            )
         }
         Assertion::Parents(count) => {
             let what = format!("parents of `{at_shown}`");
@@ -414,7 +468,11 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
         }
         Assertion::Linear(linear) => {
             let what = format!("history of `{at_shown}`");
-            let expected = if *linear { "linear, no merge commits" } else { "a merge commit" };
+            let expected = if *linear {
+                "linear, no merge commits"
+            } else {
+                "a merge commit"
+            };
             match log(repo)? {
                 Ok(commits) => {
                     let merge = commits.iter().find(|c| c.parents.len() > 1);
@@ -430,14 +488,29 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
         Assertion::Reachable { rev, reachable } => {
             let shown = display_rev(rev, ctx.commits);
             let what = format!("commit `{shown}`");
-            let says = |r: bool| format!("{} from `{at_shown}`", if r { "reachable" } else { "not reachable" });
+            let says = |r: bool| {
+                format!(
+                    "{} from `{at_shown}`",
+                    if r { "reachable" } else { "not reachable" }
+                )
+            };
             let Some(target) = repo.resolve(&expand_ids(rev, ctx.commits))? else {
-                return Ok(verdict(false, what, says(*reachable), format!("no `{shown}` in the repository")));
+                return Ok(verdict(
+                    false,
+                    what,
+                    says(*reachable),
+                    format!("no `{shown}` in the repository"),
+                ));
             };
             match log(repo)? {
                 Ok(commits) => {
                     let is_reachable = commits.iter().any(|c| c.hash == target);
-                    verdict(is_reachable == *reachable, what, says(*reachable), says(is_reachable))
+                    verdict(
+                        is_reachable == *reachable,
+                        what,
+                        says(*reachable),
+                        says(is_reachable),
+                    )
                 }
                 Err(found) => verdict(false, what, says(*reachable), found),
             }
@@ -455,7 +528,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                 (Some(_), Err(found)) => verdict(false, what, expected, found),
                 (Some(hash), Ok(commits)) => {
                     let tip = &commits[0];
-                    verdict(tip.hash == hash, what, expected, format!("at {}", commit_line(tip)))
+                    verdict(
+                        tip.hash == hash,
+                        what,
+                        expected,
+                        format!("at {}", commit_line(tip)),
+                    )
                 }
             }
         }
@@ -470,7 +548,10 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
         }
         Assertion::Pushed(branch) => {
             let what = format!("`{branch}` on origin");
-            let local = repo.refs()?.get(&format!("refs/heads/{branch}")).map(|r| r.hash.clone());
+            let local = repo
+                .refs()?
+                .get(&format!("refs/heads/{branch}"))
+                .map(|r| r.hash.clone());
             let Some(local) = local else {
                 return Ok(verdict(
                     false,
@@ -481,7 +562,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
             };
             let expected = format!("{}, like your `{branch}`", short(&local));
             match repo.origin_refs()? {
-                None => verdict(false, what, expected, "no origin repository beside the sandbox".into()),
+                None => verdict(
+                    false,
+                    what,
+                    expected,
+                    "no origin repository beside the sandbox".into(),
+                ),
                 Some(origin) => match origin.get(&format!("refs/heads/{branch}")) {
                     None => verdict(false, what, expected, format!("origin has no branch `{branch}`")),
                     Some(r) => verdict(r.hash == local, what, expected, short(&r.hash).to_string()),
@@ -552,7 +638,12 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
         Assertion::Ignored { path, ignored } => {
             let is_ignored = repo.is_ignored(path)?;
             let says = |i: bool| if i { "ignored by git" } else { "not ignored" }.to_string();
-            verdict(is_ignored == *ignored, format!("`{path}`"), says(*ignored), says(is_ignored))
+            verdict(
+                is_ignored == *ignored,
+                format!("`{path}`"),
+                says(*ignored),
+                says(is_ignored),
+            )
         }
         Assertion::Author(matcher) => {
             let what = format!("author of `{at_shown}`");
@@ -721,13 +812,25 @@ fn answer_verdict(answer: &Answer, file: &str, ctx: &Context<'_>) -> Verdict {
             let hash = ctx.commits.get(id).map(String::as_str).unwrap_or_default();
             let candidate = given.to_ascii_lowercase();
             if candidate.len() < 7 || !candidate.bytes().all(|b| b.is_ascii_hexdigit()) {
-                (false, format!("{given:?}, which is not a commit hash (copy 7 or more of its characters)"))
+                (
+                    false,
+                    format!("{given:?}, which is not a commit hash (copy 7 or more of its characters)"),
+                )
             } else {
                 let passed = !hash.is_empty() && hash.starts_with(&candidate);
-                (passed, if passed { given } else { format!("{given}, another commit") })
+                (
+                    passed,
+                    if passed {
+                        given
+                    } else {
+                        format!("{given}, another commit")
+                    },
+                )
             }
         }
-        Answer::Text(Matcher::Exact(want)) => (want.trim().eq_ignore_ascii_case(&given), format!("{given:?}")),
+        Answer::Text(Matcher::Exact(want)) => {
+            (want.trim().eq_ignore_ascii_case(&given), format!("{given:?}"))
+        }
         Answer::Text(matcher) => (matcher.matches(&given), format!("{given:?}")),
     };
     Verdict {
@@ -787,6 +890,9 @@ mod tests {
         let short = judge("01234");
         assert!(!short.passed && short.found.contains("not a commit hash"));
         let wrong = judge("abcdef0");
-        assert!(!wrong.passed && !wrong.message().contains("0123456"), "the answer must not leak");
+        assert!(
+            !wrong.passed && !wrong.message().contains("0123456"),
+            "the answer must not leak"
+        );
     }
 }

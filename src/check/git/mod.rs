@@ -69,7 +69,10 @@ pub fn reset(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<String>
     let scenario = load(pack, exercise, spec)?;
     let sandbox = learner_sandbox(pack, exercise);
     scenario::build(&sandbox, &scenario)?;
-    let mut done = format!("rebuilt the sandbox from scratch: cd {}", shell_quote(&sandbox.work()));
+    let mut done = format!(
+        "rebuilt the sandbox from scratch: cd {}",
+        shell_quote(&sandbox.work())
+    );
     if !exercise.files.is_empty() {
         let restored = crate::pristine::restore(pack, exercise)?;
         let names: Vec<String> = restored.iter().map(|p| p.display().to_string()).collect();
@@ -97,7 +100,10 @@ pub fn watched_paths(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Vec<(
 
 /// The line that tells the learner where to type their git commands.
 pub fn workspace_hint(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Option<String> {
-    Some(format!("cd {}", shell_quote(&learner_sandbox(pack, exercise).work())))
+    Some(format!(
+        "cd {}",
+        shell_quote(&learner_sandbox(pack, exercise).work())
+    ))
 }
 
 fn learner_sandbox(pack: &Pack, exercise: &Exercise) -> Sandbox {
@@ -172,7 +178,12 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
 }
 
 /// A fresh sandbox in a temp dir; with a solution script, run it there first.
-fn check_fresh(pack: &Pack, exercise: &Exercise, scenario: &Scenario, solution: Option<&Path>) -> Result<Outcome> {
+fn check_fresh(
+    pack: &Pack,
+    exercise: &Exercise,
+    scenario: &Scenario,
+    solution: Option<&Path>,
+) -> Result<Outcome> {
     let tmp = tempfile::Builder::new()
         .prefix("backlings-git-")
         .tempdir()
@@ -265,7 +276,12 @@ fn judge(
         })
         .collect();
     let mut repo = Repo::new(sandbox, ignore_queries);
-    repo.prefetch(scenario.checks.iter().flat_map(|c| assertions::queries(c, commits)))?;
+    repo.prefetch(
+        scenario
+            .checks
+            .iter()
+            .flat_map(|c| assertions::queries(c, commits)),
+    )?;
     let ctx = Context { commits, answers };
     let mut verdicts = Vec::with_capacity(scenario.checks.len());
     for check in &scenario.checks {
@@ -288,7 +304,11 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
     let Some((first_check, first)) = failed.first() else {
         return Outcome::pass(format!(
             "the repository is as the exercise asks: {} pass",
-            if total == 1 { "the check".to_string() } else { format!("all {total} checks") }
+            if total == 1 {
+                "the check".to_string()
+            } else {
+                format!("all {total} checks")
+            }
         ));
     };
     let message = match failed.len() {
@@ -301,7 +321,12 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
             if v.passed {
                 format!("✓ {}: {}", v.what, one_line(&v.expected))
             } else {
-                format!("✗ {}: {} — found {}", v.what, one_line(&v.expected), one_line(&v.found))
+                format!(
+                    "✗ {}: {} — found {}",
+                    v.what,
+                    one_line(&v.expected),
+                    one_line(&v.found)
+                )
             }
         })
         .collect();
@@ -309,7 +334,11 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
     // in full and with the author's explanation, is what to do next.
     let mut outcome = Outcome::fail(message)
         .with(Detail::Text {
-            text: format!("{} of {total} checks pass:\n{}", total - failed.len(), checklist.join("\n")),
+            text: format!(
+                "{} of {total} checks pass:\n{}",
+                total - failed.len(),
+                checklist.join("\n")
+            ),
         })
         .with(Detail::Mismatch {
             what: format!("next: {}", first.what),
@@ -317,7 +346,9 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
             found: first.found.clone(),
         });
     if let Some(why) = &first_check.why {
-        outcome.push(Detail::Text { text: why.trim().to_string() });
+        outcome.push(Detail::Text {
+            text: why.trim().to_string(),
+        });
     }
     outcome
 }
@@ -338,7 +369,9 @@ fn error_outcome(text: &str) -> Outcome {
     let mut outcome = Outcome::error(lines.next().unwrap_or_default().trim());
     let rest: Vec<&str> = lines.map(str::trim).collect();
     if !rest.is_empty() {
-        outcome.push(Detail::Text { text: rest.join("\n") });
+        outcome.push(Detail::Text {
+            text: rest.join("\n"),
+        });
     }
     outcome
 }
@@ -361,7 +394,10 @@ fn scenario_problems(problems: &[crate::pack::Problem]) -> Outcome {
 /// A path a learner can paste into a POSIX shell.
 fn shell_quote(path: &Path) -> String {
     let text = path.display().to_string();
-    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+".contains(&b)) {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+".contains(&b))
+    {
         text
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))

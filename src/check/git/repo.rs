@@ -181,7 +181,13 @@ impl<'a> Repo<'a> {
     fn command(&self, query: &Query) -> Option<Cmd> {
         let git = self.git();
         Some(match query {
-            Query::Status => git.args(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]),
+            Query::Status => git.args([
+                "status",
+                "--porcelain=v2",
+                "--branch",
+                "-z",
+                "--untracked-files=all",
+            ]),
             Query::Refs => git.args(["for-each-ref", REF_FORMAT]),
             Query::OriginRefs => {
                 if !self.sandbox.origin().join("HEAD").is_file() {
@@ -189,16 +195,25 @@ impl<'a> Repo<'a> {
                 }
                 self.sandbox.git_origin().args(["for-each-ref", REF_FORMAT])
             }
-            Query::Log(rev) => git.args(["log", "-z", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s", rev.as_str(), "--"]),
+            Query::Log(rev) => git.args([
+                "log",
+                "-z",
+                "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s",
+                rev.as_str(),
+                "--",
+            ]),
             Query::Resolve(rev) => {
                 if is_full_hash(rev) {
                     return None;
                 }
-                git.args(["rev-parse", "--verify", "--quiet"]).arg(format!("{rev}^{{commit}}"))
+                git.args(["rev-parse", "--verify", "--quiet"])
+                    .arg(format!("{rev}^{{commit}}"))
             }
             Query::Tracked => git.args(["ls-files", "-z"]),
             Query::Stashes => git.args(["log", "--walk-reflogs", "--format=%H", "refs/stash", "--"]),
-            Query::ConflictMarkers => git.args(["grep", "-z", "-n", "-I", "-E", "-e", "^(<<<<<<<|>>>>>>>)( |$)"]),
+            Query::ConflictMarkers => {
+                git.args(["grep", "-z", "-n", "-I", "-E", "-e", "^(<<<<<<<|>>>>>>>)( |$)"])
+            }
             // (`-z` needs `--stdin`, and the runner's children get no stdin.)
             Query::Ignored => git.args(["check-ignore", "--"]).args(&self.ignore_queries),
             Query::FileAt(rev, path) => git.args(["cat-file", "blob"]).arg(format!("{rev}:{path}")),
@@ -234,7 +249,10 @@ impl<'a> Repo<'a> {
             return Ok(());
         };
         if done.timed_out() {
-            bail!("git took longer than {} s to answer ({query:?})", sandbox::GIT_TIMEOUT.as_secs());
+            bail!(
+                "git took longer than {} s to answer ({query:?})",
+                sandbox::GIT_TIMEOUT.as_secs()
+            );
         }
         let code = done.status.and_then(|s| s.code());
         let out = done.stdout.text();
@@ -265,7 +283,12 @@ impl<'a> Repo<'a> {
             }
             Query::Tracked => {
                 let out = ok(code, &out).ok_or_else(failed)?;
-                self.tracked = Some(Rc::new(out.split('\0').filter(|p| !p.is_empty()).map(String::from).collect()));
+                self.tracked = Some(Rc::new(
+                    out.split('\0')
+                        .filter(|p| !p.is_empty())
+                        .map(String::from)
+                        .collect(),
+                ));
             }
             Query::Stashes => {
                 // No refs/stash at all: no stash entries.
@@ -290,10 +313,13 @@ impl<'a> Repo<'a> {
                 if !matches!(code, Some(0 | 1)) {
                     return Err(failed());
                 }
-                self.ignored = Some(Rc::new(out.lines().filter(|p| !p.is_empty()).map(String::from).collect()));
+                self.ignored = Some(Rc::new(
+                    out.lines().filter(|p| !p.is_empty()).map(String::from).collect(),
+                ));
             }
             Query::FileAt(rev, path) => {
-                self.files_at.insert((rev, path), (code == Some(0)).then_some(out));
+                self.files_at
+                    .insert((rev, path), (code == Some(0)).then_some(out));
             }
         }
         Ok(())
@@ -516,20 +542,36 @@ fn parse_status(out: &str) -> Result<Status> {
             (c.next().unwrap_or('.'), c.next().unwrap_or('.'))
         };
         // Paths may hold spaces: the path is whatever follows the fixed fields.
-        let path_after = |e: &str, fixed: usize| e.splitn(fixed + 1, ' ').nth(fixed).unwrap_or("").to_string();
+        let path_after =
+            |e: &str, fixed: usize| e.splitn(fixed + 1, ' ').nth(fixed).unwrap_or("").to_string();
         match kind {
             b'1' => {
                 let (staged, unstaged) = xy(entry);
-                changes.push(Change { staged, unstaged, unmerged: false, path: path_after(entry, 8) });
+                changes.push(Change {
+                    staged,
+                    unstaged,
+                    unmerged: false,
+                    path: path_after(entry, 8),
+                });
             }
             b'2' => {
                 let (staged, unstaged) = xy(entry);
-                changes.push(Change { staged, unstaged, unmerged: false, path: path_after(entry, 9) });
+                changes.push(Change {
+                    staged,
+                    unstaged,
+                    unmerged: false,
+                    path: path_after(entry, 9),
+                });
                 fields.next(); // the original path
             }
             b'u' => {
                 let (staged, unstaged) = xy(entry);
-                changes.push(Change { staged, unstaged, unmerged: true, path: path_after(entry, 10) });
+                changes.push(Change {
+                    staged,
+                    unstaged,
+                    unmerged: true,
+                    path: path_after(entry, 10),
+                });
             }
             b'?' => changes.push(Change {
                 staged: '?',
@@ -565,7 +607,12 @@ mod tests {
         let described: Vec<String> = status.changes.iter().map(Change::describe).collect();
         assert_eq!(
             described,
-            ["modified src/a file.rs", "renamed new name.txt", "unmerged both.txt", "untracked notes/todo.txt"]
+            [
+                "modified src/a file.rs",
+                "renamed new name.txt",
+                "unmerged both.txt",
+                "untracked notes/todo.txt"
+            ]
         );
         assert_eq!(status.changes.iter().filter(|c| c.is_staged()).count(), 3);
 

@@ -240,7 +240,11 @@ pub fn spawn(cmd: &Cmd) -> Result<Running> {
 pub fn run_ok(cmd: &Cmd) -> Result<String> {
     let done = run(cmd)?;
     if done.timed_out() {
-        bail!("`{}` did not finish within {} s", cmd.display(), GIT_TIMEOUT.as_secs());
+        bail!(
+            "`{}` did not finish within {} s",
+            cmd.display(),
+            GIT_TIMEOUT.as_secs()
+        );
     }
     if !done.success() {
         bail!(
@@ -254,8 +258,10 @@ pub fn run_ok(cmd: &Cmd) -> Result<String> {
 }
 
 fn is_not_found(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::NotFound))
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::NotFound)
+    })
 }
 
 fn git_missing_message() -> String {
@@ -298,7 +304,11 @@ pub fn require_git() -> Result<()> {
 
 /// `git version 2.47.3` → (2, 47); also `git version 2.39.5 (Apple Git-154)`.
 fn parse_version(text: &str) -> Option<(u32, u32)> {
-    let number = text.trim().strip_prefix("git version ")?.split_whitespace().next()?;
+    let number = text
+        .trim()
+        .strip_prefix("git version ")?
+        .split_whitespace()
+        .next()?;
     let mut parts = number.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;

@@ -46,11 +46,12 @@ impl Identity {
         let (name, rest) = text.trim().split_once('<')?;
         let email = rest.strip_suffix('>')?.trim();
         let name = name.trim();
-        (!name.is_empty() && email.contains('@') && !email.contains(['<', '>']) && !name.contains('>'))
-            .then(|| Identity {
+        (!name.is_empty() && email.contains('@') && !email.contains(['<', '>']) && !name.contains('>')).then(
+            || Identity {
                 name: name.to_string(),
                 email: email.to_string(),
-            })
+            },
+        )
     }
 }
 
@@ -90,17 +91,45 @@ pub enum Action {
     /// Only the edits: they stay in the work tree, uncommitted.
     None,
     /// Stage the step's own edits and commit.
-    Commit { message: String },
-    Branch { name: String, at: Option<String> },
-    Switch { branch: String },
-    Detach { rev: String },
-    Tag { name: String, at: Option<String>, message: Option<String> },
-    Merge { branch: String, message: Option<String>, no_ff: bool, conflict: bool },
-    Stash { message: String },
-    Add { paths: Vec<String> },
-    Push { name: String },
-    Reset { rev: String },
-    Git { args: Vec<String> },
+    Commit {
+        message: String,
+    },
+    Branch {
+        name: String,
+        at: Option<String>,
+    },
+    Switch {
+        branch: String,
+    },
+    Detach {
+        rev: String,
+    },
+    Tag {
+        name: String,
+        at: Option<String>,
+        message: Option<String>,
+    },
+    Merge {
+        branch: String,
+        message: Option<String>,
+        no_ff: bool,
+        conflict: bool,
+    },
+    Stash {
+        message: String,
+    },
+    Add {
+        paths: Vec<String>,
+    },
+    Push {
+        name: String,
+    },
+    Reset {
+        rev: String,
+    },
+    Git {
+        args: Vec<String>,
+    },
 }
 
 impl Action {
@@ -185,7 +214,12 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
     }
     if scenario.remote {
         // Absolute: a relative URL would break for a learner in a subfolder.
-        sandbox::run_ok(&sandbox.git().args(["remote", "add", "origin"]).arg(sandbox.origin()))?;
+        sandbox::run_ok(
+            &sandbox
+                .git()
+                .args(["remote", "add", "origin"])
+                .arg(sandbox.origin()),
+        )?;
     }
 
     let (dates, _) = scenario.dates();
@@ -238,7 +272,14 @@ fn run_step(
             if !paths.is_empty() {
                 sandbox::run_ok(&git().args(["add", "--all", "--"]).args(paths))?;
             }
-            sandbox::run_ok(&git().args(["commit", "--quiet", "--allow-empty", "--no-verify", "-m", message]))?;
+            sandbox::run_ok(&git().args([
+                "commit",
+                "--quiet",
+                "--allow-empty",
+                "--no-verify",
+                "-m",
+                message,
+            ]))?;
         }
         Action::Branch { name, at } => {
             sandbox::run_ok(&git().args(["branch", name.as_str()]).args(at.as_deref().map(rev)))?;
@@ -261,7 +302,14 @@ fn run_step(
             message,
             no_ff,
             conflict,
-        } => merge(sandbox, git(), &rev(branch), message.as_deref(), *no_ff, *conflict)?,
+        } => merge(
+            sandbox,
+            git(),
+            &rev(branch),
+            message.as_deref(),
+            *no_ff,
+            *conflict,
+        )?,
         Action::Stash { message } => {
             let out = sandbox::run_ok(&git().args(["stash", "push", "--include-untracked", "-m", message]))?;
             if out.contains("No local changes to save") {
@@ -273,7 +321,9 @@ fn run_step(
         }
         Action::Push { name } => {
             let is_branch = sandbox::run(
-                &git().args(["show-ref", "--verify", "--quiet"]).arg(format!("refs/heads/{name}")),
+                &git()
+                    .args(["show-ref", "--verify", "--quiet"])
+                    .arg(format!("refs/heads/{name}")),
             )?
             .success();
             let cmd = git().args(["push", "--quiet"]);

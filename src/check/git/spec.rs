@@ -52,7 +52,8 @@ impl GitSpec {
 
     /// The scenario file, relative to the pack root.
     pub fn scenario_path(&self, root: &Path) -> PathBuf {
-        resolve_inside(root, self.scenario.get_ref()).unwrap_or_else(|_| PathBuf::from(self.scenario.get_ref()))
+        resolve_inside(root, self.scenario.get_ref())
+            .unwrap_or_else(|_| PathBuf::from(self.scenario.get_ref()))
     }
 
     /// Read and parse the scenario (again: the pack may have changed since it
@@ -177,12 +178,26 @@ const CHECKS: &[CheckDef] = &[
     def("tag_exists", Takes::Text, "tag_exists = \"v1.0\""),
     def("no_tag", Takes::Text, "no_tag = \"v1.0\""),
     at(def("commit_count", Takes::Number, "commit_count = 3")),
-    regex(at(def("message", Takes::Text, "message = \"Fix the login redirect\""))),
-    regex(at(def("messages", Takes::TextList, "messages = [\"Add tests\", \"Add login\"]"))),
+    regex(at(def(
+        "message",
+        Takes::Text,
+        "message = \"Fix the login redirect\"",
+    ))),
+    regex(at(def(
+        "messages",
+        Takes::TextList,
+        "messages = [\"Add tests\", \"Add login\"]",
+    ))),
     regex(at(def("has_message", Takes::Text, "has_message = \"Fix typo\""))),
     regex(at(def("no_message", Takes::Text, "no_message = \"WIP\""))),
-    file(regex(at(def("content", Takes::Text, "content = \"hello\\n\""))), FileUse::Required),
-    file(at(def("contains", Takes::Text, "contains = \"fn main\"")), FileUse::Required),
+    file(
+        regex(at(def("content", Takes::Text, "content = \"hello\\n\""))),
+        FileUse::Required,
+    ),
+    file(
+        at(def("contains", Takes::Text, "contains = \"fn main\"")),
+        FileUse::Required,
+    ),
     file(at(def("exists", Takes::Bool, "exists = true")), FileUse::Required),
     def("clean", Takes::Bool, "clean = true"),
     file(def("staged", Takes::Bool, "staged = true"), FileUse::Optional),
@@ -199,8 +214,15 @@ const CHECKS: &[CheckDef] = &[
     def("in_progress", Takes::Text, "in_progress = \"none\""),
     def("ignored", Takes::Text, "ignored = \"build/app.log\""),
     def("not_ignored", Takes::Text, "not_ignored = \"src/main.rs\""),
-    regex(at(def("author", Takes::Text, "author = \"Ada Lovelace <ada@example.com>\""))),
-    file(regex(def("answer", Takes::Text, "answer = \"@culprit\"")), FileUse::Optional),
+    regex(at(def(
+        "author",
+        Takes::Text,
+        "author = \"Ada Lovelace <ada@example.com>\"",
+    ))),
+    file(
+        regex(def("answer", Takes::Text, "answer = \"@culprit\"")),
+        FileUse::Optional,
+    ),
 ];
 
 const CHECK_MODIFIERS: [&str; 5] = ["at", "file", "regex", "annotated", "why"];
@@ -211,9 +233,15 @@ const STEP_ACTIONS: [&str; 11] = [
 const STEP_EDITS: [&str; 3] = ["files", "delete", "executable"];
 const STEP_MODIFIERS: [&str; 7] = ["id", "author", "date", "at", "message", "no_ff", "conflict"];
 
-/// The keys of every check, for tests and documentation.
-pub fn check_keys() -> Vec<&'static str> {
-    CHECKS.iter().map(|d| d.key).collect()
+/// Every check with its example, in documentation order (tests hold
+/// AUTHORING.md and the fixtures to this list).
+#[cfg(test)]
+pub fn check_examples() -> Vec<(&'static str, &'static str)> {
+    CHECKS.iter().map(|d| (d.key, d.example)).collect()
+}
+
+fn example_of(key: &str) -> Option<&'static str> {
+    CHECKS.iter().find(|d| d.key == key).map(|d| d.example)
 }
 
 impl Parser<'_> {
@@ -292,7 +320,11 @@ impl Parser<'_> {
             Value::String(s) => Some(s.clone()),
             _ => {
                 let span = value.span();
-                self.problem(span, format!("`{key}` takes text"), format!("write it in quotes: `{key} = \"…\"`"));
+                self.problem(
+                    span,
+                    format!("`{key}` takes text"),
+                    format!("write it in quotes: `{key} = \"…\"`"),
+                );
                 None
             }
         }
@@ -303,7 +335,11 @@ impl Parser<'_> {
             Value::Boolean(b) => Some(*b),
             _ => {
                 let span = value.span();
-                self.problem(span, format!("`{key}` takes true or false"), format!("write `{key} = true`"));
+                self.problem(
+                    span,
+                    format!("`{key}` takes true or false"),
+                    format!("write `{key} = true`"),
+                );
                 None
             }
         }
@@ -334,7 +370,11 @@ impl Parser<'_> {
         };
         if items.is_none() {
             let span = value.span();
-            self.problem(span, format!("`{key}` takes a list of text"), format!("write `{key} = [\"…\", \"…\"]`"));
+            self.problem(
+                span,
+                format!("`{key}` takes a list of text"),
+                format!("write `{key} = [\"…\", \"…\"]`"),
+            );
         }
         items
     }
@@ -342,13 +382,19 @@ impl Parser<'_> {
     fn identity(&mut self, text: &str, span: Range<usize>) -> Option<Identity> {
         let identity = Identity::parse(text);
         if identity.is_none() {
-            self.problem(span, format!("`{text}` is not a name and an email"), "write `Ada Lovelace <ada@example.com>`");
+            self.problem(
+                span,
+                format!("`{text}` is not a name and an email"),
+                "write `Ada Lovelace <ada@example.com>`",
+            );
         }
         identity
     }
 
     fn date(&mut self, text: &str, span: Range<usize>) -> Option<GitDate> {
-        GitDate::parse(text).map_err(|e| self.problem(span, e, "dates look like `2025-01-06T09:00:00Z`")).ok()
+        GitDate::parse(text)
+            .map_err(|e| self.problem(span, e, "dates look like `2025-01-06T09:00:00Z`"))
+            .ok()
     }
 
     /// A path inside the sandbox's work tree.
@@ -376,7 +422,9 @@ impl Parser<'_> {
             || text.contains("..")
             || text.contains("@{")
             || text.contains("//")
-            || text.chars().any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
+            || text
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
         if bad {
             self.problem(
                 span,
@@ -389,7 +437,13 @@ impl Parser<'_> {
     }
 
     /// A revision, whose `@id`s must name steps (declared before, for a step).
-    fn rev(&mut self, text: &str, span: Range<usize>, for_step: bool, all_ids: &BTreeSet<String>) -> Option<String> {
+    fn rev(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        for_step: bool,
+        all_ids: &BTreeSet<String>,
+    ) -> Option<String> {
         if text.trim().is_empty() || text.starts_with('-') || text.contains(['\n', '\0']) {
             self.problem(
                 span,
@@ -402,7 +456,9 @@ impl Parser<'_> {
             let known = if for_step { &self.ids } else { all_ids };
             if !known.contains(&id) {
                 let help = if for_step {
-                    format!("give an earlier step `id = \"{id}\"`; a step can only name commits made before it")
+                    format!(
+                        "give an earlier step `id = \"{id}\"`; a step can only name commits made before it"
+                    )
                 } else {
                     format!("give a step `id = \"{id}\"` to name the commit HEAD is at after it")
                 };
@@ -420,10 +476,13 @@ impl Parser<'_> {
             .filter(|k| k.contains(key) || key.contains(k) || edit_distance(k, key) <= 2)
             .take(3)
             .collect();
-        let help = if close.is_empty() {
-            format!("{what} keys are: {}", known.join(", "))
-        } else {
-            format!("did you mean {}?", close.join(", "))
+        let help = match close.as_slice() {
+            [] => format!("{what} keys are: {}", known.join(", ")),
+            [one] => match example_of(one) {
+                Some(example) => format!("did you mean {one}? e.g. `{example}`"),
+                None => format!("did you mean {one}?"),
+            },
+            _ => format!("did you mean {}?", close.join(", ")),
         };
         self.problem(span, format!("unknown {what} key `{key}`"), help);
     }
@@ -446,13 +505,20 @@ impl Parser<'_> {
                 self.unknown("step", key, span, &known);
             }
         }
-        let actions: Vec<&str> = STEP_ACTIONS.iter().copied().filter(|a| table.contains_key(*a)).collect();
+        let actions: Vec<&str> = STEP_ACTIONS
+            .iter()
+            .copied()
+            .filter(|a| table.contains_key(*a))
+            .collect();
         if actions.len() > 1 {
             let span = table[actions[1]].span();
             let span = self.key_span(actions[1], &span);
             self.problem(
                 span,
-                format!("a step does one thing; this one has `{}` and `{}`", actions[0], actions[1]),
+                format!(
+                    "a step does one thing; this one has `{}` and `{}`",
+                    actions[0], actions[1]
+                ),
                 "split it into two `[[step]]` tables, in the order they should happen",
             );
         }
@@ -460,11 +526,15 @@ impl Parser<'_> {
 
         let edits = self.edits(table);
         let no_edits = edits.write.is_empty() && edits.delete.is_empty() && edits.executable.is_empty();
-        if action_key.is_none() && no_edits {
+        // (A misspelt action already said what is wrong.)
+        if action_key.is_none() && no_edits && self.problems.len() == before {
             self.problem(
                 raw.span(),
                 "this step does nothing",
-                format!("give it one of: {}; or `files` to change the work tree", STEP_ACTIONS.join(", ")),
+                format!(
+                    "give it one of: {}; or `files` to change the work tree",
+                    STEP_ACTIONS.join(", ")
+                ),
             );
         }
 
@@ -482,7 +552,9 @@ impl Parser<'_> {
                 let span = self.key_span(modifier, &value.span());
                 let takers = match modifier {
                     "at" => "`branch` and `tag`",
-                    "message" => "`tag` (an annotated tag) and `merge`; a commit's message is the value of `commit`",
+                    "message" => {
+                        "`tag` (an annotated tag) and `merge`; a commit's message is the value of `commit`"
+                    }
                     _ => "`merge`",
                 };
                 self.problem(
@@ -494,11 +566,18 @@ impl Parser<'_> {
         }
 
         let empty = BTreeSet::new();
-        let text = |p: &mut Self, key: &str| table.get(key).and_then(|v| p.text(key, v).map(|t| (t, v.span())));
+        let text =
+            |p: &mut Self, key: &str| table.get(key).and_then(|v| p.text(key, v).map(|t| (t, v.span())));
         let at = text(self, "at").and_then(|(t, s)| self.rev(&t, s, true, &empty));
         let message = text(self, "message").map(|(t, _)| t);
-        let no_ff = table.get("no_ff").and_then(|v| self.flag("no_ff", v)).unwrap_or(false);
-        let conflict = table.get("conflict").and_then(|v| self.flag("conflict", v)).unwrap_or(false);
+        let no_ff = table
+            .get("no_ff")
+            .and_then(|v| self.flag("no_ff", v))
+            .unwrap_or(false);
+        let conflict = table
+            .get("conflict")
+            .and_then(|v| self.flag("conflict", v))
+            .unwrap_or(false);
 
         let action = match action_key {
             None => Some(Action::None),
@@ -569,11 +648,22 @@ impl Parser<'_> {
         let author = text(self, "author").and_then(|(t, s)| self.identity(&t, s));
         let date = text(self, "date").and_then(|(t, s)| self.date(&t, s));
         let id = text(self, "id").and_then(|(id, s)| {
-            if !Regex::new("^[a-z][a-z0-9_]*$").expect("valid regex").is_match(&id) {
-                self.problem(s, format!("`{id}` is not a simple id"), "use lowercase letters, digits and `_`, e.g. `id = \"first_fix\"`");
+            if !Regex::new("^[a-z][a-z0-9_]*$")
+                .expect("valid regex")
+                .is_match(&id)
+            {
+                self.problem(
+                    s,
+                    format!("`{id}` is not a simple id"),
+                    "use lowercase letters, digits and `_`, e.g. `id = \"first_fix\"`",
+                );
                 None
             } else if !self.ids.insert(id.clone()) {
-                self.problem(s, format!("two steps have `id = \"{id}\"`"), "give each named step its own id");
+                self.problem(
+                    s,
+                    format!("two steps have `id = \"{id}\"`"),
+                    "give each named step its own id",
+                );
                 None
             } else {
                 Some(id)
@@ -622,7 +712,10 @@ impl Parser<'_> {
         for key in ["delete", "executable"] {
             let Some(value) = table.get(key) else { continue };
             let paths = self.texts(key, value).unwrap_or_default();
-            let paths: Vec<String> = paths.iter().filter_map(|p| self.work_path(p, value.span())).collect();
+            let paths: Vec<String> = paths
+                .iter()
+                .filter_map(|p| self.work_path(p, value.span()))
+                .collect();
             if key == "delete" {
                 edits.delete = paths;
             } else {
@@ -652,7 +745,10 @@ impl Parser<'_> {
                     self.problem(
                         raw.span(),
                         "this check tests nothing",
-                        format!("give it one of: {}", CHECKS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "give it one of: {}",
+                            CHECKS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+                        ),
                     );
                 }
                 return None;
@@ -662,7 +758,10 @@ impl Parser<'_> {
                 let span = self.key_span(second.key, &table[second.key].span());
                 self.problem(
                     span,
-                    format!("a check tests one thing; this one has `{}` and `{}`", first.key, second.key),
+                    format!(
+                        "a check tests one thing; this one has `{}` and `{}`",
+                        first.key, second.key
+                    ),
                     "split it into two `[[check]]` tables",
                 );
                 return None;
@@ -674,17 +773,33 @@ impl Parser<'_> {
         let refuse = |p: &mut Self, modifier: &str, help: String| {
             if let Some(v) = table.get(modifier) {
                 let span = p.key_span(modifier, &v.span());
-                p.problem(span, format!("`{modifier}` does not apply to `{}`", def.key), help);
+                p.problem(
+                    span,
+                    format!("`{modifier}` does not apply to `{}`", def.key),
+                    help,
+                );
             }
         };
         if !def.at {
-            refuse(self, "at", format!("`{}` looks at the repository as it is now; remove `at`", def.key));
+            refuse(
+                self,
+                "at",
+                format!("`{}` looks at the repository as it is now; remove `at`", def.key),
+            );
         }
         if def.file == FileUse::No {
-            refuse(self, "file", format!("`{}` is not about a file; remove `file`", def.key));
+            refuse(
+                self,
+                "file",
+                format!("`{}` is not about a file; remove `file`", def.key),
+            );
         }
         if !def.regex {
-            refuse(self, "regex", format!("`{}` compares exactly; remove `regex`", def.key));
+            refuse(
+                self,
+                "regex",
+                format!("`{}` compares exactly; remove `regex`", def.key),
+            );
         }
         if def.key != "tag_exists" {
             refuse(self, "annotated", "`annotated` goes with `tag_exists`".into());
@@ -704,10 +819,13 @@ impl Parser<'_> {
             self.problem(
                 span,
                 format!("`{}` needs the file it is about", def.key),
-                format!("add `file = \"README.md\"` (a path in the repository) to this check"),
+                "add `file = \"README.md\"` (a path in the repository) to this check",
             );
         }
-        let use_regex = table.get("regex").and_then(|v| self.flag("regex", v)).unwrap_or(false);
+        let use_regex = table
+            .get("regex")
+            .and_then(|v| self.flag("regex", v))
+            .unwrap_or(false);
         let annotated = table.get("annotated").and_then(|v| self.flag("annotated", v));
         let why = table.get("why").and_then(|v| self.text("why", v));
         let all_ids = self.ids.clone();
@@ -728,7 +846,11 @@ impl Parser<'_> {
                 Regex::new(&text)
                     .map_err(|e| {
                         let first = e.to_string().lines().last().unwrap_or_default().to_string();
-                        p.problem(span.clone(), format!("not a valid regular expression: {first}"), "fix the pattern (Rust `regex` syntax), or remove `regex = true`");
+                        p.problem(
+                            span.clone(),
+                            format!("not a valid regular expression: {first}"),
+                            "fix the pattern (Rust `regex` syntax), or remove `regex = true`",
+                        );
                     })
                     .ok()
                     .map(Matcher::Pattern)
@@ -858,7 +980,11 @@ impl Parser<'_> {
             },
             "author" => {
                 if !use_regex && text.contains('<') && Identity::parse(&text).is_none() {
-                    self.problem(span, format!("`{text}` is not a name and an email"), "write `Ada Lovelace <ada@example.com>`, or just the name");
+                    self.problem(
+                        span,
+                        format!("`{text}` is not a name and an email"),
+                        "write `Ada Lovelace <ada@example.com>`, or just the name",
+                    );
                     return None;
                 }
                 Assertion::Author(matcher(self, text)?)
@@ -899,7 +1025,9 @@ impl Parser<'_> {
 
 fn config_key() -> &'static Regex {
     static KEY: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| Regex::new(r"^[A-Za-z][A-Za-z0-9-]*(\.[^\s]+)?\.[A-Za-z][A-Za-z0-9-]*$").expect("valid regex"))
+    KEY.get_or_init(|| {
+        Regex::new(r"^[A-Za-z][A-Za-z0-9-]*(\.[^\s]+)?\.[A-Za-z][A-Za-z0-9-]*$").expect("valid regex")
+    })
 }
 
 /// FNV-1a: stable across Rust versions (unlike `DefaultHasher`), which a
@@ -919,7 +1047,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
