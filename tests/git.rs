@@ -421,6 +421,25 @@ fn a_deleted_sandbox_gets_the_hint_to_reset_and_the_packs_repository_is_untouche
     let pack_before = pack_state();
 
     env.run("publish_feature");
+    fs::remove_file(env.work("publish_feature").join(".git/HEAD")).unwrap();
+    let (outcome, code) = env.run("publish_feature");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("error"), 1),
+        "{outcome:#}"
+    );
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("git could not read the sandbox"),
+        "{outcome:#}"
+    );
+    assert_eq!(
+        outcome["details"][1]["command"], "backlings reset publish_feature",
+        "{outcome:#}"
+    );
+
     fs::remove_dir_all(env.work("publish_feature").join(".git")).unwrap();
     let (outcome, code) = env.run("publish_feature");
     assert_eq!(
@@ -468,6 +487,8 @@ fn reset_rebuilds_the_sandbox_and_the_answer_file() {
     let env = Env::new("examples");
     env.run("find_the_bug");
     let refs = env.refs("find_the_bug");
+    let folder = || std::os::unix::fs::MetadataExt::ino(&fs::metadata(env.work("find_the_bug")).unwrap());
+    let folder_before = folder();
     let answer = env.pack.path().join("exercises/version_control/find_the_bug.txt");
     let starter = fs::read_to_string(&answer).unwrap();
     env.learner_git("find_the_bug", &["switch", "--quiet", "--detach", "HEAD~3"]);
@@ -484,6 +505,18 @@ fn reset_rebuilds_the_sandbox_and_the_answer_file() {
 
     env.backlings().args(["reset", "find_the_bug"]).assert().success();
     assert_eq!(env.refs("find_the_bug"), refs);
+    assert_eq!(
+        folder(),
+        folder_before,
+        "a terminal sitting in the sandbox stays in it"
+    );
+    assert!(
+        !env.pack
+            .path()
+            .join(".backlings/sandboxes/find_the_bug/work/.git/refs/heads/scratch")
+            .exists(),
+        "nothing of the old sandbox is left"
+    );
     assert_eq!(fs::read_to_string(&answer).unwrap(), starter);
 }
 

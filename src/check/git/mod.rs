@@ -160,7 +160,16 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
         .iter()
         .map(|f| (f.to_string_lossy().into_owned(), pack.path(f)))
         .collect();
-    let mut outcome = judge(&sandbox, scenario, &marker.commits, &answers)?;
+    let mut outcome = match judge(&sandbox, scenario, &marker.commits, &answers) {
+        Ok(outcome) => outcome,
+        // A `.git` damaged by hand, say: git cannot read it.
+        Err(err) => {
+            return Ok(error_outcome(&format!(
+                "git could not read the sandbox: {err:#}\nIf the repository is damaged, `backlings reset {name}` builds it again."
+            ))
+            .with(reset));
+        }
+    };
     if !outcome.status.passed() {
         outcome.push(Detail::Command {
             title: "your sandbox: type git commands there".into(),

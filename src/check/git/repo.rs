@@ -268,7 +268,10 @@ impl<'a> Repo<'a> {
             Query::Log(rev) => {
                 let log = if code == Some(0) {
                     Ok(Rc::new(parse_log(&out)?))
-                } else if err.contains("does not have any commits yet") {
+                } else if err.contains("does not have any commits yet")
+                    || (rev == "HEAD" && err.contains("bad revision 'HEAD'"))
+                {
+                    // HEAD always exists; when it names nothing, its branch is unborn.
                     Err(Missing::NoCommits)
                 } else if err.contains("unknown revision") || err.contains("bad revision") {
                     Err(Missing::Unknown)

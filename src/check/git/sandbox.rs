@@ -148,18 +148,34 @@ impl Sandbox {
         write_atomic(&self.marker, text.as_bytes())
     }
 
-    /// Remove the sandbox and its marker. Only ever called on a path the
-    /// runner computed itself; `remove_dir_all` does not follow symlinks.
-    pub fn remove(&self) -> Result<()> {
-        for result in [fs::remove_file(&self.marker), fs::remove_dir_all(&self.dir)] {
-            match result {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("removing {}", self.dir.display()));
+    /// Remove the sandbox and its marker, to build it again. The `work`
+    /// folder itself is kept, emptied: a learner's terminal is likely sitting
+    /// in it, and their shell's folder stays valid across a reset.
+    /// Only ever called on paths the runner computed itself; symlinks are
+    /// removed, never followed.
+    pub fn clear(&self) -> Result<()> {
+        remove_path(&self.marker)?;
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Ok(());
+        };
+        for entry in entries {
+            let path = entry?.path();
+            let is_work_dir = path == self.work() && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            if is_work_dir {
+                for inner in fs::read_dir(&path)? {
+                    remove_path(&inner?.path())?;
                 }
-                _ => {}
+            } else {
+                remove_path(&path)?;
             }
         }
         Ok(())
+    }
+
+    /// Remove the sandbox and its marker entirely.
+    pub fn remove(&self) -> Result<()> {
+        remove_path(&self.marker)?;
+        remove_path(&self.dir)
     }
 
     /// Write the runner's global git configuration into the sandbox's HOME
@@ -207,6 +223,22 @@ impl Sandbox {
     /// git, on the bare `origin` repository.
     pub fn git_origin(&self) -> Cmd {
         self.isolated("git").env("GIT_DIR", self.origin()).cwd(&self.dir)
+    }
+}
+
+/// Remove a file, a symlink (not what it points to) or a folder; a path
+/// already gone is fine.
+fn remove_path(path: &Path) -> Result<()> {
+    let result = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing {}", path.display()))
+        }
+        _ => Ok(()),
     }
 }
 

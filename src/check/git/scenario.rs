@@ -170,7 +170,7 @@ impl Scenario {
 /// Build `sandbox` from scratch. On failure the half-built sandbox is
 /// removed and the error names the step (file:line) and what git said.
 pub fn build(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
-    sandbox.remove()?;
+    sandbox.clear()?;
     let result = build_steps(sandbox, scenario);
     if result.is_err() {
         let _ = sandbox.remove();

@@ -382,3 +382,16 @@ fn paths_are_quoted_for_the_shell_when_needed() {
     assert_eq!(shell_quote(Path::new("/a/b_c-1.2/work")), "/a/b_c-1.2/work");
     assert_eq!(shell_quote(Path::new("/my packs/it's")), r"'/my packs/it'\''s'");
 }
+
+#[test]
+fn a_repository_without_commits_is_judged_not_broken() {
+    let source = "[[check]]\non_branch = \"main\"\n[[check]]\ncommit_count = 0\n\
+                  [[check]]\nmessage = \"Start\"\n[[check]]\nclean = true\n";
+    let scenario = spec::parse(Path::new("x.scenario.toml"), source, &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::inside(dir.path());
+    let marker = scenario::build(&sandbox, &scenario).unwrap();
+    let outcome = judge(&sandbox, &scenario, &marker.commits, &BTreeMap::new()).unwrap();
+    assert_eq!(outcome.status, Status::Fail, "{outcome:#?}");
+    assert_eq!(outcome.message, "message of `HEAD`: expected \"Start\", found no commits yet");
+}
