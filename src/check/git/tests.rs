@@ -393,5 +393,8 @@ fn a_repository_without_commits_is_judged_not_broken() {
     let marker = scenario::build(&sandbox, &scenario).unwrap();
     let outcome = judge(&sandbox, &scenario, &marker.commits, &BTreeMap::new()).unwrap();
     assert_eq!(outcome.status, Status::Fail, "{outcome:#?}");
-    assert_eq!(outcome.message, "message of `HEAD`: expected \"Start\", found no commits yet");
+    assert_eq!(
+        outcome.message,
+        "message of `HEAD`: expected \"Start\", found no commits yet"
+    );
 }
