@@ -225,6 +225,16 @@ const CHECKS: &[CheckDef] = &[
     ),
 ];
 
+/// What a check's modifiers and its exercise say, for building its assertion.
+struct Modifiers<'m> {
+    file: Option<&'m str>,
+    regex: bool,
+    /// Every step id of the scenario.
+    ids: &'m BTreeSet<String>,
+    /// The exercise's files (an answer file is one of them).
+    files: &'m [PathBuf],
+}
+
 const CHECK_MODIFIERS: [&str; 5] = ["at", "file", "regex", "annotated", "why"];
 
 const STEP_ACTIONS: [&str; 11] = [
@@ -648,10 +658,7 @@ impl Parser<'_> {
         let author = text(self, "author").and_then(|(t, s)| self.identity(&t, s));
         let date = text(self, "date").and_then(|(t, s)| self.date(&t, s));
         let id = text(self, "id").and_then(|(id, s)| {
-            if !Regex::new("^[a-z][a-z0-9_]*$")
-                .expect("valid regex")
-                .is_match(&id)
-            {
+            if !id_name().is_match(&id) {
                 self.problem(
                     s,
                     format!("`{id}` is not a simple id"),
@@ -841,25 +848,16 @@ impl Parser<'_> {
         };
 
         let span = value.span();
-        let matcher = |p: &mut Self, text: String| -> Option<Matcher> {
-            if use_regex {
-                Regex::new(&text)
-                    .map_err(|e| {
-                        let first = e.to_string().lines().last().unwrap_or_default().to_string();
-                        p.problem(
-                            span.clone(),
-                            format!("not a valid regular expression: {first}"),
-                            "fix the pattern (Rust `regex` syntax), or remove `regex = true`",
-                        );
-                    })
-                    .ok()
-                    .map(Matcher::Pattern)
-            } else {
-                Some(Matcher::Exact(text))
-            }
+        let modifiers = Modifiers {
+            file: file.as_deref(),
+            regex: use_regex,
+            ids: &all_ids,
+            files,
         };
         let mut assertion = match def.takes {
-            Takes::Text => self.text(def.key, value).and_then(|t| self.text_assertion(def.key, t, span.clone(), use_regex, files, file.as_deref(), &all_ids, matcher)),
+            Takes::Text => self
+                .text(def.key, value)
+                .and_then(|t| self.text_assertion(def.key, t, span.clone(), &modifiers)),
             Takes::Number => self.number(def.key, value).map(|n| match def.key {
                 "commit_count" => Assertion::CommitCount(n),
                 "parents" => Assertion::Parents(n),
@@ -888,7 +886,7 @@ impl Parser<'_> {
                 }
                 items
                     .into_iter()
-                    .map(|t| matcher(self, t))
+                    .map(|t| self.matcher(t, span.clone(), use_regex))
                     .collect::<Option<Vec<_>>>()
                     .map(Assertion::Messages)
             }),
@@ -914,18 +912,35 @@ impl Parser<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Text compared exactly, or a regular expression that must compile.
+    fn matcher(&mut self, text: String, span: Range<usize>, regex: bool) -> Option<Matcher> {
+        if !regex {
+            return Some(Matcher::Exact(text));
+        }
+        match Regex::new(&text) {
+            Ok(re) => Some(Matcher::Pattern(re)),
+            Err(e) => {
+                let reason = e.to_string().lines().last().unwrap_or_default().to_string();
+                self.problem(
+                    span,
+                    format!("not a valid regular expression: {reason}"),
+                    "fix the pattern (Rust `regex` syntax), or remove `regex = true`",
+                );
+                None
+            }
+        }
+    }
+
+    /// The assertion of a check whose value is text.
     fn text_assertion(
         &mut self,
         key: &str,
         text: String,
         span: Range<usize>,
-        use_regex: bool,
-        files: &[PathBuf],
-        file: Option<&str>,
-        all_ids: &BTreeSet<String>,
-        matcher: impl Fn(&mut Self, String) -> Option<Matcher>,
+        m: &Modifiers<'_>,
     ) -> Option<Assertion> {
+        let (files, all_ids, use_regex, file) = (m.files, m.ids, m.regex, m.file);
+        let matcher = |p: &mut Self, text: String| p.matcher(text, span.clone(), use_regex);
         Some(match key {
             "on_branch" => Assertion::OnBranch(self.branch_name(&text, span)?),
             "branch_exists" | "no_branch" => Assertion::Branch {
@@ -1021,6 +1036,12 @@ impl Parser<'_> {
             _ => unreachable!("every text check is handled: {key}"),
         })
     }
+}
+
+/// A step id: what `@id` in a revision can name.
+fn id_name() -> &'static Regex {
+    static ID: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    ID.get_or_init(|| Regex::new("^[a-z][a-z0-9_]*$").expect("valid regex"))
 }
 
 fn config_key() -> &'static Regex {
