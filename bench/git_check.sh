@@ -52,6 +52,8 @@ list_us=$(wall "$BIN" --pack "$TMP/examples" list | median)
 run13_us=$(wall "$BIN" --pack "$TMP/examples" run publish_feature --json | median)
 check13_ms=$(reported "$TMP/examples" publish_feature | median)
 run30_us=$(wall "$BIN" --pack "$TMP/checks" run all_pass --json | median)
+# Setup, for scale (once per exercise, and on reset): 13 steps.
+reset_us=$(wall "$BIN" --pack "$TMP/examples" reset find_the_bug | median)
 check30_ms=$(reported "$TMP/checks" all_pass | median)
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f ms", us / 1000 }'; }
@@ -64,3 +66,4 @@ echo "  13 checks: check alone (duration_ms)       ${check13_ms} ms  = $(ratio $
 echo "  13 checks: backlings run, whole process    $(ms "$run13_us")  = list + $(ms $((run13_us - list_us)))"
 echo "  30 checks: check alone (duration_ms)       ${check30_ms} ms  = $(ratio $((check30_ms * 1000)) "$status_us") one git status"
 echo "  30 checks: backlings run, whole process    $(ms "$run30_us")  = list + $(ms $((run30_us - list_us)))"
+echo "  setup: backlings reset (13 steps)          $(ms "$reset_us")"
