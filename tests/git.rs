@@ -579,3 +579,33 @@ fn scenario_mistakes_are_reported_at_file_line_col() {
         "exercises/version_control/publish_feature.scenario.toml:{line}:1: unknown check key `on_brnch`\n  help: did you mean on_branch? e.g. `on_branch = \"main\"`"
     )));
 }
+
+#[test]
+fn the_learners_local_config_does_not_change_what_the_checks_read() {
+    let env = Env::new("examples");
+    let (before, _) = env.run("publish_feature");
+    for (key, value) in [
+        ("color.ui", "always"),
+        ("log.showSignature", "true"),
+        ("status.showUntrackedFiles", "no"),
+        ("core.quotePath", "true"),
+        ("format.pretty", "oneline"),
+    ] {
+        env.learner_git("publish_feature", &["config", key, value]);
+    }
+    fs::write(env.work("publish_feature").join("notes é.txt"), "mine\n").unwrap();
+    let (after, _) = env.run("publish_feature");
+    let lines = checklist(&after);
+    assert!(
+        lines.contains(
+            &"✗ work tree: nothing to commit, no untracked files — found 1 change: untracked notes é.txt"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+    // Everything else reads as before the learner's settings.
+    let without_work_tree = |lines: Vec<String>| -> Vec<String> {
+        lines.into_iter().filter(|l| !l.contains("work tree:")).collect()
+    };
+    assert_eq!(without_work_tree(lines), without_work_tree(checklist(&before)));
+}
