@@ -544,6 +544,29 @@ fn without_git_the_exercise_says_so() {
             .unwrap()
             .starts_with("git is not installed")
     );
+
+    // Built while git was there, checked after it went away.
+    env.backlings().args(["run", "publish_feature"]).assert().code(1);
+    let out = env
+        .backlings()
+        .env("PATH", empty.path())
+        .args(["run", "publish_feature", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcome = &json["exercises"][0];
+    assert_eq!(outcome["status"], "error", "{outcome:#}");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("git is not installed"),
+        "{outcome:#}"
+    );
+    assert!(
+        !outcome.to_string().contains("backlings reset"),
+        "the sandbox is fine: {outcome:#}"
+    );
 }
 
 #[test]

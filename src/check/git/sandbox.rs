@@ -266,26 +266,38 @@ fn default_path() -> OsString {
     OsString::from("/usr/local/bin:/usr/bin:/bin")
 }
 
-/// Run a git command; a git that is not installed becomes the error that says so.
+/// git is not installed: the one error that is neither the learner's nor
+/// the sandbox's doing, told apart so it is never reported as either.
+#[derive(Debug)]
+pub struct GitMissing;
+
+impl std::fmt::Display for GitMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "git is not installed (no `git` on PATH): git exercises practise the real git command line\n  \
+             help: install git (https://git-scm.com/downloads, or your system's package manager), then run backlings again",
+        )
+    }
+}
+
+impl std::error::Error for GitMissing {}
+
+fn name_missing_git(err: anyhow::Error) -> anyhow::Error {
+    if is_not_found(&err) {
+        GitMissing.into()
+    } else {
+        err
+    }
+}
+
+/// Run a git command; a git that is not installed becomes [`GitMissing`].
 pub fn run(cmd: &Cmd) -> Result<Finished> {
-    cmd.run().map_err(|err| {
-        if is_not_found(&err) {
-            anyhow::anyhow!(git_missing_message())
-        } else {
-            err
-        }
-    })
+    cmd.run().map_err(name_missing_git)
 }
 
 /// Start a git command and return at once (see `Running::wait`).
 pub fn spawn(cmd: &Cmd) -> Result<Running> {
-    cmd.spawn().map_err(|err| {
-        if is_not_found(&err) {
-            anyhow::anyhow!(git_missing_message())
-        } else {
-            err
-        }
-    })
+    cmd.spawn().map_err(name_missing_git)
 }
 
 /// Run a git command that must succeed; its stdout.
@@ -316,12 +328,6 @@ fn is_not_found(err: &anyhow::Error) -> bool {
     })
 }
 
-fn git_missing_message() -> String {
-    "git is not installed (no `git` on PATH): git exercises practise the real git command line\n  \
-     help: install git (https://git-scm.com/downloads, or your system's package manager), then run backlings again"
-        .to_string()
-}
-
 /// Fail early, with what to do, when git is missing or too old. Asked once
 /// per run.
 pub fn require_git() -> Result<()> {
@@ -334,7 +340,7 @@ pub fn require_git() -> Result<()> {
                 .run()
                 .map_err(|err| {
                     if is_not_found(&err) {
-                        git_missing_message()
+                        GitMissing.to_string()
                     } else {
                         format!("could not run `git --version`: {err:#}")
                     }
