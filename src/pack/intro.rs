@@ -1,7 +1,7 @@
 //! The explanation shown above an exercise: info.toml's `intro`, or else the
 //! leading comment block of the exercise's main file (`//`, `--` or `#`).
 
-use super::{Exercise, Pack};
+use super::{Exercise, KindSpec, Pack};
 use crate::pristine;
 
 impl Exercise {
@@ -9,9 +9,16 @@ impl Exercise {
         if let Some(intro) = &self.intro {
             return intro.trim().to_string();
         }
-        let Some(main) = self.files.first() else {
-            return String::new();
+        // A git exercise may have no file of its own (or only an answer
+        // file): its scenario explains it.
+        let main = match &self.spec {
+            KindSpec::Git(spec) => spec.scenario_path(&pack.root),
+            _ => match self.files.first() {
+                Some(main) => main.clone(),
+                None => return String::new(),
+            },
         };
+        let main = &main;
         // The pristine copy first: the learner may have edited the comment away.
         let text = pristine::starter_text(pack, main)
             .or_else(|| std::fs::read_to_string(pack.path(main)).ok())

@@ -249,6 +249,11 @@ impl SpecContext<'_> {
         self.problems.push(p);
     }
 
+    /// A problem found in another file the spec names (a git scenario).
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
     /// Resolve a path from the spec; it must stay inside the pack and exist.
     pub fn existing_path(&mut self, path: &Spanned<String>) -> Option<PathBuf> {
         let resolved = self.inside_path(path)?;
@@ -517,14 +522,14 @@ fn parse(root: &Path, source: &str) -> Result<Pack, PackError> {
             },
             Kind::Git => match raw.git {
                 Some(spec) => {
-                    spec.get_ref().validate(&mut ctx);
+                    spec.get_ref().validate(&mut ctx, &files);
                     Some(KindSpec::Git(spec.into_inner()))
                 }
                 None => {
                     ctx.problem(
                         entry_span.clone(),
                         format!("git exercise `{name}` has no `[exercises.git]` table"),
-                        "add one naming the scenario and the checks",
+                        "add one naming the scenario file: `scenario = \"exercises/STAGE/NAME.scenario.toml\"`",
                     );
                     None
                 }

@@ -1,36 +1,427 @@
-//! The `git` kind (being built; see the issue for this kind).
+//! The `git` kind: the learner practises real git, in a terminal of their own,
+//! inside a sandbox repository the runner builds from the exercise's scenario
+//! and then checks on its real state.
+//!
+//! - `spec`: what the author writes (info.toml's table, the scenario file).
+//! - `scenario` + `clock`: building a sandbox, deterministically.
+//! - `sandbox`: where it lives and the isolated environment of every git call.
+//! - `repo` + `assertions`: reading the repository and judging each check.
+//!
+//! Targets: `Learner` reads the sandbox in `.backlings/sandboxes/NAME/work`;
+//! `Starter` and `Solution` build a fresh one in a temp dir (the latter then
+//! runs the reference script in it), never touching the learner's.
 
-use anyhow::Result;
-use serde::Deserialize;
+mod assertions;
+mod clock;
+mod repo;
+mod sandbox;
+mod scenario;
+mod spec;
 
+pub use spec::GitSpec;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use self::assertions::{Assertion, Check, Context, Verdict};
+use self::repo::Repo;
+use self::sandbox::Sandbox;
+use self::scenario::Scenario;
 use super::Target;
-use crate::outcome::Outcome;
-use crate::pack::{Exercise, Pack, SpecContext};
+use crate::outcome::{Detail, Outcome};
+use crate::pack::{Exercise, Pack};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GitSpec {}
-
-impl GitSpec {
-    pub fn validate(&self, _ctx: &mut SpecContext<'_>) {}
+pub fn check(pack: &Pack, exercise: &Exercise, spec: &GitSpec, target: Target) -> Result<Outcome> {
+    // A learner's sandbox was built, so git was there: no probe on the
+    // per-check path (a git gone since is named by the first call).
+    if target != Target::Learner
+        && let Err(err) = sandbox::require_git()
+    {
+        return Ok(error_outcome(&format!("{err:#}")));
+    }
+    let scenario = match spec.load(&pack.root, &exercise.files) {
+        Ok(scenario) => scenario,
+        Err(problems) => return Ok(scenario_problems(&problems)),
+    };
+    match target {
+        Target::Learner => check_learner(pack, exercise, &scenario),
+        Target::Starter => check_fresh(pack, exercise, &scenario, None),
+        Target::Solution => check_fresh(pack, exercise, &scenario, Some(&pack.path(&exercise.solution))),
+    }
 }
 
-pub fn check(_pack: &Pack, _exercise: &Exercise, _spec: &GitSpec, _target: Target) -> Result<Outcome> {
-    anyhow::bail!("the git kind is not built yet")
-}
-
-pub fn prepare(_pack: &Pack, _exercise: &Exercise, _spec: &GitSpec) -> Result<()> {
+/// Build the learner's sandbox the first time they arrive. Once built, it is
+/// never rebuilt behind their back: a sandbox they deleted is reported by
+/// the check, with the hint to reset.
+pub fn prepare(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<()> {
+    let sandbox = learner_sandbox(pack, exercise);
+    if sandbox.read_marker().is_some() {
+        return Ok(());
+    }
+    sandbox::require_git()?;
+    let scenario = load(pack, exercise, spec)?;
+    scenario::build(&sandbox, &scenario)?;
     Ok(())
 }
 
-pub fn reset(_pack: &Pack, _exercise: &Exercise, _spec: &GitSpec) -> Result<String> {
-    anyhow::bail!("the git kind is not built yet")
+/// Rebuild the sandbox from scratch (and restore an answer file's starter).
+pub fn reset(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<String> {
+    sandbox::require_git()?;
+    let scenario = load(pack, exercise, spec)?;
+    let sandbox = learner_sandbox(pack, exercise);
+    scenario::build(&sandbox, &scenario)?;
+    let mut done = format!(
+        "rebuilt the sandbox from scratch: cd {}",
+        shell_quote(&sandbox.work())
+    );
+    if !exercise.files.is_empty() {
+        let restored = crate::pristine::restore(pack, exercise)?;
+        let names: Vec<String> = restored.iter().map(|p| p.display().to_string()).collect();
+        done.push_str(&format!(
+            "\nrestored {} (your version is kept in .backlings/replaced/)",
+            names.join(", ")
+        ));
+    }
+    Ok(done)
 }
 
-pub fn watched_paths(_pack: &Pack, _exercise: &Exercise, _spec: &GitSpec) -> Vec<(std::path::PathBuf, bool)> {
-    Vec::new()
+/// The sandbox's work tree, recursively, so that both git commands (which
+/// change `.git/HEAD`, `.git/refs/…`, `.git/index`, `.git/packed-refs`,
+/// `.git/MERGE_HEAD`…) and edits to its files (a conflict resolved in an
+/// editor, a `.gitignore` written) trigger a check. Events under
+/// `.git/objects/` and on `*.lock` files are noise a watcher should drop:
+/// every git command writes objects and takes locks before the change that
+/// matters lands on a ref or the index. A check never writes into `.git`.
+/// Also the exercise's own files (a quiz's answer file), non-recursively.
+pub fn watched_paths(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Vec<(PathBuf, bool)> {
+    let mut paths = vec![(learner_sandbox(pack, exercise).work(), true)];
+    paths.extend(exercise.files.iter().map(|f| (pack.path(f), false)));
+    paths
 }
 
-pub fn workspace_hint(_pack: &Pack, _exercise: &Exercise, _spec: &GitSpec) -> Option<String> {
-    None
+/// The line that tells the learner where to type their git commands.
+pub fn workspace_hint(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Option<String> {
+    Some(format!(
+        "cd {}",
+        shell_quote(&learner_sandbox(pack, exercise).work())
+    ))
 }
+
+fn learner_sandbox(pack: &Pack, exercise: &Exercise) -> Sandbox {
+    Sandbox::for_learner(&pack.state_dir(), &exercise.name)
+}
+
+fn load(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<Scenario> {
+    spec.load(&pack.root, &exercise.files).map_err(|problems| {
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the exercise's scenario has problems:\n{}", text.join("\n"))
+    })
+}
+
+fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Result<Outcome> {
+    let name = &exercise.name;
+    let sandbox = learner_sandbox(pack, exercise);
+    let work = sandbox.work();
+    let marker = sandbox.read_marker();
+    let reset = Detail::Command {
+        title: "build the sandbox again, from scratch".into(),
+        command: format!("backlings reset {name}"),
+    };
+    if !work.is_dir() {
+        return Ok(match marker {
+            Some(_) => Outcome::error(format!(
+                "the sandbox {} is gone: run `backlings reset {name}` to build it again",
+                work.display()
+            ))
+            .with(reset),
+            None => match sandbox::require_git() {
+                Err(err) => error_outcome(&format!("{err:#}")),
+                Ok(()) => Outcome::error(format!(
+                    "the sandbox of this exercise is not built yet: `backlings run {name}` builds it"
+                )),
+            },
+        });
+    }
+    // Checked before any git command: without it, git would look for a
+    // repository further up (the ceiling stops it, but the learner needs to
+    // hear what happened).
+    if !sandbox.git_dir().is_dir() {
+        return Ok(Outcome::error(format!(
+            "{} has no .git folder any more, so it is not a repository: run `backlings reset {name}` to start over",
+            work.display()
+        ))
+        .with(reset));
+    }
+    let Some(marker) = marker else {
+        return Ok(Outcome::error(format!(
+            "the record of how this sandbox was built is missing: run `backlings reset {name}` to build it again"
+        ))
+        .with(reset));
+    };
+    sandbox.ensure_home()?;
+    let answers = exercise
+        .files
+        .iter()
+        .map(|f| (f.to_string_lossy().into_owned(), pack.path(f)))
+        .collect();
+    let mut outcome = match judge(&sandbox, scenario, &marker.commits, &answers) {
+        Ok(outcome) => outcome,
+        Err(err) if err.downcast_ref::<sandbox::GitMissing>().is_some() => {
+            return Ok(error_outcome(&err.to_string()));
+        }
+        // A `.git` damaged by hand, say: git cannot read it.
+        Err(err) => {
+            return Ok(error_outcome(&format!(
+                "git could not read the sandbox: {err:#}\nIf the repository is damaged, `backlings reset {name}` builds it again."
+            ))
+            .with(reset));
+        }
+    };
+    if !outcome.status.passed() {
+        outcome.push(Detail::Command {
+            title: "your sandbox: type git commands there".into(),
+            command: format!("cd {}", shell_quote(&work)),
+        });
+    }
+    if marker.scenario != scenario.digest {
+        outcome.push(Detail::Text {
+            text: format!(
+                "This exercise's scenario changed since your sandbox was built; `backlings reset {name}` builds the new one."
+            ),
+        });
+    }
+    Ok(outcome)
+}
+
+/// A fresh sandbox in a temp dir; with a solution script, run it there first.
+fn check_fresh(
+    pack: &Pack,
+    exercise: &Exercise,
+    scenario: &Scenario,
+    solution: Option<&Path>,
+) -> Result<Outcome> {
+    let tmp = tempfile::Builder::new()
+        .prefix("backlings-git-")
+        .tempdir()
+        .context("creating a temp dir for a fresh sandbox")?;
+    let sandbox = Sandbox::inside(tmp.path());
+    let marker = match scenario::build(&sandbox, scenario) {
+        Ok(marker) => marker,
+        Err(err) => return Ok(error_outcome(&format!("setting up the scenario failed: {err:#}"))),
+    };
+    // The answer files as shipped, copied where a solution script may write.
+    let mut answers = BTreeMap::new();
+    for file in &exercise.files {
+        let text = crate::pristine::starter_text(pack, file)
+            .or_else(|| fs::read_to_string(pack.path(file)).ok())
+            .unwrap_or_default();
+        let copy = tmp.path().join("answers").join(file);
+        crate::fsutil::write_atomic(&copy, text.as_bytes())?;
+        answers.insert(file.to_string_lossy().into_owned(), copy);
+    }
+    if let Some(script) = solution
+        && let Some(failed) = run_solution(exercise, scenario, &sandbox, script, &answers)?
+    {
+        return Ok(failed);
+    }
+    judge(&sandbox, scenario, &marker.commits, &answers)
+}
+
+/// Run a reference solution in the sandbox as a learner would: in the work
+/// tree, with the sandbox's own identity, `sh -e` so that a failing command
+/// stops it. `Some` outcome when the script itself failed.
+fn run_solution(
+    exercise: &Exercise,
+    scenario: &Scenario,
+    sandbox: &Sandbox,
+    script: &Path,
+    answers: &BTreeMap<String, PathBuf>,
+) -> Result<Option<Outcome>> {
+    // Commits the script makes get a fixed date too: a repeatable dev check.
+    let (_, after_setup) = scenario.dates();
+    let mut cmd = sandbox
+        .isolated("sh")
+        .arg("-e")
+        .arg(script)
+        .cwd(sandbox.work())
+        .env("GIT_AUTHOR_DATE", after_setup.to_string())
+        .env("GIT_COMMITTER_DATE", after_setup.to_string())
+        .timeout(exercise.timeout)
+        .merge_stderr();
+    if let Some(first) = exercise.files.first()
+        && let Some(copy) = answers.get(first.to_string_lossy().as_ref())
+    {
+        cmd = cmd.env("ANSWER_FILE", copy);
+    }
+    let done = sandbox::run(&cmd)?;
+    let output = Detail::Output {
+        title: "solution script output".into(),
+        text: done.stdout.text(),
+        truncated_bytes: done.stdout.truncated_bytes,
+    };
+    Ok(if done.timed_out() {
+        Some(Outcome::timeout(exercise.timeout).with(output))
+    } else if !done.success() {
+        Some(
+            Outcome::error(format!(
+                "the reference solution {} failed ({})",
+                exercise.solution.display(),
+                done.describe_exit()
+            ))
+            .with(output),
+        )
+    } else {
+        None
+    })
+}
+
+/// Judge every check (not only up to the first failure: the learner sees
+/// how far they are) and turn the verdicts into one outcome.
+fn judge(
+    sandbox: &Sandbox,
+    scenario: &Scenario,
+    commits: &BTreeMap<String, String>,
+    answers: &BTreeMap<String, PathBuf>,
+) -> Result<Outcome> {
+    let ignore_queries = scenario
+        .checks
+        .iter()
+        .filter_map(|c| match &c.assertion {
+            Assertion::Ignored { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut repo = Repo::new(sandbox, ignore_queries);
+    repo.prefetch(
+        scenario
+            .checks
+            .iter()
+            .flat_map(|c| assertions::queries(c, commits)),
+    )?;
+    let ctx = Context { commits, answers };
+    let mut verdicts = Vec::with_capacity(scenario.checks.len());
+    for check in &scenario.checks {
+        let verdict = assertions::evaluate(check, &mut repo, &ctx).with_context(|| {
+            format!(
+                "git could not answer the `{}` check ({}:{})",
+                check.key,
+                scenario.file.display(),
+                check.line
+            )
+        })?;
+        verdicts.push((check, verdict));
+    }
+    Ok(outcome_of(&verdicts))
+}
+
+fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
+    let total = verdicts.len();
+    let failed: Vec<&(&Check, Verdict)> = verdicts.iter().filter(|(_, v)| !v.passed).collect();
+    let Some((first_check, first)) = failed.first() else {
+        return Outcome::pass(format!(
+            "the repository is as the exercise asks: {} pass",
+            if total == 1 {
+                "the check".to_string()
+            } else {
+                format!("all {total} checks")
+            }
+        ));
+    };
+    let message = match failed.len() {
+        1 => first.message(),
+        n => format!("{} (and {} more failing)", first.message(), n - 1),
+    };
+    let checklist: Vec<String> = verdicts
+        .iter()
+        .map(|(_, v)| {
+            if v.passed {
+                format!("✓ {}: {}", v.what, one_line(&v.expected))
+            } else {
+                format!(
+                    "✗ {}: {} — found {}",
+                    v.what,
+                    one_line(&v.expected),
+                    one_line(&v.found)
+                )
+            }
+        })
+        .collect();
+    // The whole list shows how far the learner is; the first failing check,
+    // in full and with the author's explanation, is what to do next.
+    let mut outcome = Outcome::fail(message)
+        .with(Detail::Text {
+            text: format!(
+                "{} of {total} checks pass:\n{}",
+                total - failed.len(),
+                checklist.join("\n")
+            ),
+        })
+        .with(Detail::Mismatch {
+            what: format!("next: {}", first.what),
+            expected: first.expected.clone(),
+            found: first.found.clone(),
+        });
+    if let Some(why) = &first_check.why {
+        outcome.push(Detail::Text {
+            text: why.trim().to_string(),
+        });
+    }
+    outcome
+}
+
+/// A checklist entry stays on one line: a file's content shows as its first
+/// line (the full text is in the expected/found panel).
+fn one_line(text: &str) -> String {
+    match text.split_once('\n') {
+        None => text.to_string(),
+        Some((first, _)) => format!("{first} …"),
+    }
+}
+
+/// An error whose first line is the message and the rest (`help:` lines)
+/// the details.
+fn error_outcome(text: &str) -> Outcome {
+    let mut lines = text.lines();
+    let mut outcome = Outcome::error(lines.next().unwrap_or_default().trim());
+    let rest: Vec<&str> = lines.map(str::trim).collect();
+    if !rest.is_empty() {
+        outcome.push(Detail::Text {
+            text: rest.join("\n"),
+        });
+    }
+    outcome
+}
+
+fn scenario_problems(problems: &[crate::pack::Problem]) -> Outcome {
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Outcome::error(format!(
+        "the exercise's scenario has {} problem{}: {}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.first().map(|p| p.message.clone()).unwrap_or_default()
+    ))
+    .with(Detail::Output {
+        title: "scenario problems".into(),
+        text: text.join("\n"),
+        truncated_bytes: 0,
+    })
+}
+
+/// A path a learner can paste into a POSIX shell.
+fn shell_quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+".contains(&b))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

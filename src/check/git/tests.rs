@@ -1,0 +1,400 @@
+//! Unit tests of the git kind: the scenario format's errors, the fresh
+//! sandboxes of `dev check` (starter and solution), setup failures.
+//! The learner's flow is tested through the binary in `tests/git.rs`.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::outcome::Status;
+use crate::pack::Problem;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/git")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of a fixture pack, loaded.
+fn pack(name: &str) -> (tempfile::TempDir, Pack) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    let pack = Pack::load(dir.path()).unwrap_or_else(|e| panic!("fixture {name} must load:\n{e}"));
+    (dir, pack)
+}
+
+fn spec_of(exercise: &Exercise) -> &GitSpec {
+    match &exercise.spec {
+        crate::pack::KindSpec::Git(spec) => spec,
+        _ => panic!("{} is not a git exercise", exercise.name),
+    }
+}
+
+/// Problems of a scenario text, as `line:col: message (help)`.
+fn problems(source: &str, files: &[&str]) -> Vec<String> {
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    match spec::parse(Path::new("x.scenario.toml"), source, &files) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems
+            .iter()
+            .map(|p: &Problem| {
+                format!(
+                    "{}:{}: {} ({})",
+                    p.line,
+                    p.col,
+                    p.message,
+                    p.help.clone().unwrap_or_default()
+                )
+            })
+            .collect(),
+    }
+}
+
+fn assert_problem(source: &str, files: &[&str], expected: &[&str]) {
+    let found = problems(source, files);
+    assert_eq!(found.len(), 1, "expected one problem, found {found:#?}");
+    for part in expected {
+        assert!(found[0].contains(part), "{:?} should contain {part:?}", found[0]);
+    }
+}
+
+const ONE_COMMIT: &str = "[[step]]\ncommit = \"Start\"\nfiles = { \"a.txt\" = \"a\\n\" }\nid = \"start\"\n";
+
+#[test]
+fn a_good_scenario_parses() {
+    let source = format!("{ONE_COMMIT}\n[[check]]\non_branch = \"main\"\n");
+    assert_eq!(problems(&source, &[]), Vec::<String>::new());
+}
+
+#[test]
+fn unknown_keys_are_errors_with_a_suggestion() {
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\non_brnch = \"main\"\n"),
+        &[],
+        &["7:1: unknown check key `on_brnch`", "did you mean on_branch"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nclean = true\nreason = \"x\"\n"),
+        &[],
+        &["8:1: unknown check key `reason`", "check keys are:"],
+    );
+    assert_problem(
+        "[[step]]\ncommmit = \"x\"\n[[check]]\nclean = true\n",
+        &[],
+        &["2:1: unknown step key `commmit`", "did you mean commit"],
+    );
+    assert_problem(
+        "[[steps]]\ncommit = \"x\"\n[[check]]\nclean = true\n",
+        &[],
+        &["1:", "unknown field `steps`", "[[step]]"],
+    );
+}
+
+#[test]
+fn a_check_tests_exactly_one_thing() {
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nclean = true\nstashes = 0\n"),
+        &[],
+        &[
+            "8:1: a check tests one thing; this one has `clean` and `stashes`",
+            "split it",
+        ],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nwhy = \"x\"\n"),
+        &[],
+        &["this check tests nothing", "on_branch"],
+    );
+}
+
+#[test]
+fn modifiers_only_go_where_they_mean_something() {
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nclean = true\nat = \"main\"\n"),
+        &[],
+        &["8:1: `at` does not apply to `clean`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\ncontent = \"a\"\n"),
+        &[],
+        &["7:1: `content` needs the file it is about", "file = "],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\non_branch = \"main\"\nregex = true\n"),
+        &[],
+        &["`regex` does not apply to `on_branch`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nmessage = \"(unclosed\"\nregex = true\n"),
+        &[],
+        &["7:11: not a valid regular expression"],
+    );
+    assert_problem(
+        "[[step]]\ncommit = \"x\"\nat = \"main\"\n[[check]]\nclean = true\n",
+        &[],
+        &["3:1: `at` does not apply to this step"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nno_conflict_markers = false\n"),
+        &[],
+        &["asks for nothing", "in_progress"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nin_progress = \"rebasing\"\n"),
+        &[],
+        &["`rebasing` is not an operation", "rebase"],
+    );
+}
+
+#[test]
+fn ids_must_be_declared_and_earlier_for_steps() {
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nreachable = \"@fix\"\n"),
+        &[],
+        &["7:13: no step has `id = \"fix\"`"],
+    );
+    assert_problem(
+        "[[step]]\nreset = \"@later\"\n[[step]]\ncommit = \"x\"\nid = \"later\"\n[[check]]\nclean = true\n",
+        &[],
+        &["2:9: no step has `id = \"later\"`", "made before it"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}[[step]]\ncommit = \"again\"\nid = \"start\"\n[[check]]\nclean = true\n"),
+        &[],
+        &["two steps have `id = \"start\"`"],
+    );
+}
+
+#[test]
+fn steps_do_one_thing_and_something() {
+    assert_problem(
+        "[[step]]\ncommit = \"x\"\ntag = \"v1\"\n[[check]]\nclean = true\n",
+        &[],
+        &["3:1: a step does one thing; this one has `commit` and `tag`"],
+    );
+    assert_problem(
+        "[[step]]\nid = \"x\"\n[[check]]\nclean = true\n",
+        &[],
+        &["this step does nothing"],
+    );
+    assert_problem(
+        "[[step]]\npush = \"main\"\n[[check]]\nclean = true\n",
+        &[],
+        &[
+            "2:8: this step pushes, but the scenario has no remote",
+            "remote = true",
+        ],
+    );
+    assert_problem(
+        "[[step]]\ncommit = \"x\"\nfiles = { \"../escape\" = \"x\" }\n[[check]]\nclean = true\n",
+        &[],
+        &["`../escape` is not a path inside the repository"],
+    );
+    assert_problem(
+        "[[step]]\nbranch = \"two words\"\n[[check]]\nclean = true\n",
+        &[],
+        &["`two words` is not a valid branch or tag name"],
+    );
+}
+
+#[test]
+fn settings_are_validated() {
+    assert_problem(
+        "author = \"Nobody\"\n[[check]]\nclean = true\n",
+        &[],
+        &["1:10: `Nobody` is not a name and an email"],
+    );
+    assert_problem(
+        "start = \"yesterday\"\n[[check]]\nclean = true\n",
+        &[],
+        &["1:9: `yesterday` is not a date"],
+    );
+    assert_problem(
+        "[config]\nrebase = \"true\"\n[[check]]\nclean = true\n",
+        &[],
+        &["2:1: `rebase` is not a git configuration key"],
+    );
+    assert_problem(
+        "[[step]]\ncommit = \"x\"\n",
+        &[],
+        &["the scenario declares no checks"],
+    );
+}
+
+#[test]
+fn answers_read_one_of_the_exercise_files() {
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"@start\"\n"),
+        &[],
+        &["`answer` reads an answer file, but the exercise has no `files`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"42\"\nfile = \"elsewhere.txt\"\n"),
+        &["exercises/a.txt"],
+        &["`elsewhere.txt` is not one of the exercise's `files`"],
+    );
+    let source = format!("{ONE_COMMIT}\n[[check]]\nanswer = \"@start\"\n");
+    let scenario = spec::parse(Path::new("x"), &source, &[PathBuf::from("exercises/a.txt")]).unwrap();
+    assert_eq!(scenario.checks[0].file.as_deref(), Some("exercises/a.txt"));
+}
+
+#[test]
+fn every_check_is_documented_with_its_example() {
+    let authoring = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("AUTHORING.md")).unwrap();
+    let section = authoring
+        .split("## The git kind")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("AUTHORING.md has a git section");
+    for (key, example) in spec::check_examples() {
+        assert!(
+            section.contains(&format!("`{key}`")),
+            "AUTHORING.md does not document `{key}`"
+        );
+        assert!(
+            section.contains(example),
+            "AUTHORING.md lacks the example `{example}`"
+        );
+    }
+}
+
+#[test]
+fn the_coverage_fixtures_use_every_check_once() {
+    let (_dir, pack) = pack("checks");
+    let all: Vec<&str> = spec::check_examples().into_iter().map(|(key, _)| key).collect();
+    for name in ["all_pass", "all_fail"] {
+        let exercise = pack.exercise(name).unwrap();
+        let scenario = spec_of(exercise).load(&pack.root, &exercise.files).unwrap();
+        let keys: Vec<&str> = scenario.checks.iter().map(|c| c.key).collect();
+        assert_eq!(
+            keys, all,
+            "{name} must hold each check once, in the documented order"
+        );
+    }
+}
+
+#[test]
+fn starters_fail_and_solutions_pass_in_fresh_sandboxes() {
+    let (_dir, pack) = pack("examples");
+    for exercise in &pack.exercises {
+        let starter = crate::check::check(&pack, exercise, Target::Starter);
+        assert_eq!(starter.status, Status::Fail, "{}: {starter:#?}", exercise.name);
+        let solution = crate::check::check(&pack, exercise, Target::Solution);
+        assert_eq!(solution.status, Status::Pass, "{}: {solution:#?}", exercise.name);
+    }
+    assert!(
+        !pack.state_dir().join("sandboxes").exists(),
+        "fresh sandboxes live in temp dirs, never in the learner's"
+    );
+}
+
+#[test]
+fn a_failing_solution_script_is_an_error_that_shows_its_output() {
+    let (dir, pack) = pack("examples");
+    fs::write(
+        dir.path().join("solutions/version_control/publish_feature.sh"),
+        "git merge --no-ff no-such-branch\ngit push origin main\n",
+    )
+    .unwrap();
+    let exercise = pack.exercise("publish_feature").unwrap();
+    let outcome = crate::check::check(&pack, exercise, Target::Solution);
+    assert_eq!(outcome.status, Status::Error, "{outcome:#?}");
+    assert!(
+        outcome.message.contains("publish_feature.sh failed"),
+        "{}",
+        outcome.message
+    );
+    let output = format!("{:?}", outcome.details);
+    assert!(output.contains("no-such-branch"), "{output}");
+}
+
+#[test]
+fn a_scenario_that_cannot_be_built_names_the_step() {
+    let source = "[[step]]\ncommit = \"Start\"\nfiles = { \"a.txt\" = \"base\\n\" }\n\
+                  [[step]]\nbranch = \"other\"\n[[step]]\nswitch = \"other\"\n\
+                  [[step]]\ncommit = \"Theirs\"\nfiles = { \"a.txt\" = \"theirs\\n\" }\n\
+                  [[step]]\nswitch = \"main\"\n\
+                  [[step]]\ncommit = \"Ours\"\nfiles = { \"a.txt\" = \"ours\\n\" }\n\
+                  [[step]]\nmerge = \"other\"\n\
+                  [[check]]\nclean = true\n";
+    let scenario = spec::parse(Path::new("x.scenario.toml"), source, &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::inside(dir.path());
+    let err = format!("{:#}", scenario::build(&sandbox, &scenario).unwrap_err());
+    assert!(
+        err.contains("x.scenario.toml:16: the scenario's `merge` step failed"),
+        "{err}"
+    );
+    assert!(err.contains("add `conflict = true`"), "{err}");
+    assert!(!sandbox.dir().exists(), "a half-built sandbox is removed");
+    assert!(sandbox.read_marker().is_none());
+}
+
+#[test]
+fn the_scenario_comment_explains_the_exercise() {
+    let (_dir, pack) = pack("examples");
+    let exercise = pack.exercise("find_the_bug").unwrap();
+    let intro = exercise.intro_text(&pack);
+    assert!(
+        intro.starts_with("Find the commit that broke the prices\n\n"),
+        "{intro}"
+    );
+    assert!(intro.contains("git bisect"));
+    assert!(!intro.contains("author ="));
+}
+
+#[test]
+fn the_watcher_watches_the_work_tree_and_the_answer_file() {
+    let (_dir, pack) = pack("examples");
+    let exercise = pack.exercise("find_the_bug").unwrap();
+    let spec = spec_of(exercise);
+    let work = pack.state_dir().join("sandboxes/find_the_bug/work");
+    assert_eq!(
+        watched_paths(&pack, exercise, spec),
+        vec![
+            (work.clone(), true),
+            (
+                pack.root.join("exercises/version_control/find_the_bug.txt"),
+                false
+            )
+        ]
+    );
+    assert_eq!(
+        workspace_hint(&pack, exercise, spec),
+        Some(format!("cd {}", work.display()))
+    );
+}
+
+#[test]
+fn paths_are_quoted_for_the_shell_when_needed() {
+    assert_eq!(shell_quote(Path::new("/a/b_c-1.2/work")), "/a/b_c-1.2/work");
+    assert_eq!(shell_quote(Path::new("/my packs/it's")), r"'/my packs/it'\''s'");
+}
+
+#[test]
+fn a_repository_without_commits_is_judged_not_broken() {
+    let source = "[[check]]\non_branch = \"main\"\n[[check]]\ncommit_count = 0\n\
+                  [[check]]\nmessage = \"Start\"\n[[check]]\nclean = true\n";
+    let scenario = spec::parse(Path::new("x.scenario.toml"), source, &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::inside(dir.path());
+    let marker = scenario::build(&sandbox, &scenario).unwrap();
+    let outcome = judge(&sandbox, &scenario, &marker.commits, &BTreeMap::new()).unwrap();
+    assert_eq!(outcome.status, Status::Fail, "{outcome:#?}");
+    assert_eq!(
+        outcome.message,
+        "message of `HEAD`: expected \"Start\", found no commits yet"
+    );
+}

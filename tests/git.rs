@@ -1,0 +1,634 @@
+//! The git kind, through the real binary, over copies of the fixture packs in
+//! `tests/fixtures/git/`. Every run gets a HOME holding a `.gitconfig` that
+//! would change git's behaviour if it were read (default branch `trunk`,
+//! signing on, colours forced) and must come out byte-for-byte unchanged.
+//!
+//! The learner's side (git commands typed in the sandbox) is played by the
+//! tests with the plain `git` and that same HOME, as a learner's terminal.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const HOSTILE_GITCONFIG: &str = "\
+[user]
+\tname = Real Person
+\temail = real.person@example.org
+[init]
+\tdefaultBranch = trunk
+[commit]
+\tgpgSign = true
+[tag]
+\tgpgSign = true
+[color]
+\tui = always
+[status]
+\tshowUntrackedFiles = no
+[log]
+\tdecorate = full
+[format]
+\tpretty = oneline
+[core]
+\thooksPath = /nonexistent-hooks
+";
+
+struct Env {
+    pack: TempDir,
+    home: TempDir,
+}
+
+impl Env {
+    fn new(fixture: &str) -> Env {
+        Env::with_home(fixture, HOSTILE_GITCONFIG)
+    }
+
+    fn with_home(fixture: &str, gitconfig: &str) -> Env {
+        let pack = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/git")
+                .join(fixture),
+            pack.path(),
+        );
+        let home = tempfile::tempdir().unwrap();
+        fs::write(home.path().join(".gitconfig"), gitconfig).unwrap();
+        Env { pack, home }
+    }
+
+    fn backlings(&self) -> Command {
+        let mut cmd = Command::cargo_bin("backlings").unwrap();
+        cmd.arg("--pack")
+            .arg(self.pack.path())
+            .env("HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE");
+        cmd
+    }
+
+    /// `backlings run NAME --json`: the outcome's JSON and the exit code.
+    fn run(&self, name: &str) -> (Value, i32) {
+        let out = self.backlings().args(["run", name, "--json"]).output().unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "run {name}: no JSON ({e}); stdout: {}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (json["exercises"][0].clone(), out.status.code().unwrap())
+    }
+
+    fn work(&self, name: &str) -> PathBuf {
+        self.pack
+            .path()
+            .join(".backlings/sandboxes")
+            .join(name)
+            .join("work")
+    }
+
+    /// A git command typed by the learner in the sandbox, in their own
+    /// environment (their HOME and its .gitconfig).
+    fn learner_git(&self, name: &str, args: &[&str]) -> String {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(self.work(name))
+            .env("HOME", self.home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Every ref of a sandbox and its commit, read without any config.
+    fn refs(&self, name: &str) -> String {
+        let out = StdCommand::new("git")
+            .args(["for-each-ref", "--format=%(refname) %(objectname)"])
+            .current_dir(self.work(name))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Run a solution script in the learner's sandbox, as the learner would.
+    fn solve(&self, name: &str, answer_file: Option<&Path>) {
+        let script = self
+            .pack
+            .path()
+            .join("solutions/version_control")
+            .join(format!("{name}.sh"));
+        let mut cmd = StdCommand::new("sh");
+        cmd.arg("-e")
+            .arg(&script)
+            .current_dir(self.work(name))
+            .env("HOME", self.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("XDG_CONFIG_HOME");
+        if let Some(file) = answer_file {
+            cmd.env("ANSWER_FILE", file);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{name}.sh failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Every file under HOME and its bytes.
+    fn home_snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        snapshot(self.home.path(), self.home.path(), &mut files);
+        files
+    }
+}
+
+fn snapshot(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            snapshot(root, &path, files);
+        } else {
+            files.insert(
+                path.strip_prefix(root).unwrap().to_path_buf(),
+                fs::read(&path).unwrap(),
+            );
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The ✓/✗ lines of a failing outcome's checklist.
+fn checklist(outcome: &Value) -> Vec<String> {
+    let text = outcome["details"][0]["text"].as_str().expect("a checklist");
+    text.lines().skip(1).map(String::from).collect()
+}
+
+#[test]
+fn setup_is_deterministic_whatever_the_learners_config() {
+    let first = Env::new("examples");
+    let second = Env::with_home("examples", "");
+    for env in [&first, &second] {
+        for name in ["publish_feature", "find_the_bug"] {
+            let (outcome, code) = env.run(name);
+            assert_eq!((outcome["status"].as_str(), code), (Some("fail"), 1), "{outcome}");
+        }
+    }
+    for name in ["publish_feature", "find_the_bug"] {
+        let refs = first.refs(name);
+        assert!(
+            refs.contains("refs/heads/main "),
+            "the default branch is main, not the learner's: {refs}"
+        );
+        assert_eq!(refs, second.refs(name), "two packs, two HOMEs: the same commits");
+    }
+    // And once more after a rebuild.
+    let before = first.refs("publish_feature");
+    first
+        .backlings()
+        .args(["reset", "publish_feature"])
+        .assert()
+        .success();
+    assert_eq!(first.refs("publish_feature"), before);
+}
+
+#[test]
+fn every_check_passes_on_a_scenario_that_satisfies_it() {
+    let env = Env::new("checks");
+    let (outcome, code) = env.run("all_pass");
+    assert_eq!(code, 0, "{outcome:#}");
+    assert_eq!(
+        outcome["message"],
+        "the repository is as the exercise asks: all 30 checks pass"
+    );
+}
+
+#[test]
+fn every_check_fails_saying_what_was_expected_and_what_was_found() {
+    let env = Env::new("checks");
+    let (outcome, code) = env.run("all_fail");
+    assert_eq!(code, 1, "{outcome:#}");
+    let lines = checklist(&outcome);
+    // One line per check, in the scenario's order (the order of AUTHORING.md).
+    let expected = [
+        "✗ current branch: `feature` — found `main`",
+        "✗ branch `topic`: it exists — found no such branch",
+        "✗ branch `feature`: it is deleted — found it exists, at ",
+        "✗ tag `light`: an annotated tag — found a lightweight tag on ",
+        "✗ tag `v0.1`: no such tag — found an annotated tag on ",
+        "✗ commits on `main`: 4 — found 5",
+        "✗ message of `HEAD`: \"Merge branch 'feature'\" — found \"Retitle\"",
+        "✗ newest 2 messages on `HEAD`, newest first: \"Work on main\", \"Add feature\" — found \"Retitle\", \"Merge branch 'feature'\"",
+        "✗ commits on `HEAD`: one with message /^Add tests/ — found none (newest: \"Retitle\"",
+        "✗ commits on `HEAD`: none with message \"Work on main\" — found ",
+        "✗ `README.md` at `v0.1`: \"# Wrong\" — found \"# Demo\"",
+        "✗ `feature.txt` in the work tree: text containing \"nothing like this\" — found no such text",
+        "✗ `detour.txt` in the work tree: it exists — found no such file",
+        "✗ work tree: nothing to commit, no untracked files — found 2 changes: added staged.txt, unmerged README.md",
+        "✗ staged changes: none — found 2 changes: added staged.txt, unmerged README.md",
+        "✗ `main.txt` in the index: not tracked — found tracked",
+        "✗ parents of `HEAD`: 2 (a merge commit) — found 1: ",
+        "✗ history of `main`: linear, no merge commits — found merge commit ",
+        "reachable from `main` — found not reachable from `main`",
+        "not reachable from `main` — found reachable from `main`",
+        "✗ `main`: at `",
+        "✗ stash entries: 0 — found 1",
+        "✗ `main` on origin: ",
+        "✗ upstream of `feature`: `origin/main` — found `origin/feature`",
+        "✗ conflicts: all resolved — found 3 changes: README.md is unmerged, a conflict marker in README.md:1",
+        "✗ operation in progress: nothing — found a merge (commit it, or `git merge --abort`)",
+        "✗ `README.md`: ignored by git — found not ignored",
+        "✗ `app.log`: not ignored — found ignored by git",
+        "✗ author of `",
+        "✗ your answer in `exercises/checks/all_fail.txt`: the hash of the right commit (7 characters or more) — found no answer",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, part) in lines.iter().zip(expected) {
+        assert!(line.contains(part), "{line:?} should contain {part:?}");
+    }
+    assert!(lines[28].ends_with(": \"Sam Rivera\" — found \"Ada Lovelace <ada@example.com>\""));
+    assert_eq!(
+        outcome["message"],
+        "current branch: expected `feature`, found `main` (and 29 more failing)"
+    );
+    let next = &outcome["details"][1];
+    assert_eq!(next["type"], "mismatch");
+    assert_eq!(next["what"], "next: current branch");
+    assert_eq!(
+        (next["expected"].as_str(), next["found"].as_str()),
+        (Some("`feature`"), Some("`main`"))
+    );
+}
+
+#[test]
+fn a_solution_script_passes_its_exercise() {
+    let env = Env::new("examples");
+    let (outcome, _) = env.run("publish_feature");
+    assert_eq!(outcome["status"], "fail");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("parents of `main`: expected 2 (a merge commit)"),
+        "{outcome:#}"
+    );
+    env.solve("publish_feature", None);
+    let (outcome, code) = env.run("publish_feature");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("pass"), 0),
+        "{outcome:#}"
+    );
+
+    let (outcome, _) = env.run("find_the_bug");
+    assert_eq!(
+        outcome["message"],
+        "your answer in `exercises/version_control/find_the_bug.txt`: no answer yet (write it on a line of its own)"
+    );
+    let answer = env.pack.path().join("exercises/version_control/find_the_bug.txt");
+    env.solve("find_the_bug", Some(&answer));
+    let (outcome, code) = env.run("find_the_bug");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("pass"), 0),
+        "{outcome:#}"
+    );
+}
+
+#[test]
+fn the_check_follows_the_learners_git_commands() {
+    let env = Env::new("examples");
+    env.run("publish_feature");
+    // A fast-forward merge: the feature is in, but there is no merge commit.
+    env.learner_git("publish_feature", &["merge", "search"]);
+    let (outcome, _) = env.run("publish_feature");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("parents of `main`: expected 2 (a merge commit), found 1"),
+        "{outcome:#}"
+    );
+    assert!(
+        outcome["details"][2]["text"]
+            .as_str()
+            .unwrap()
+            .contains("git merge --no-ff search"),
+        "the failing check's `why` follows it: {outcome:#}"
+    );
+    // Undo, merge properly: what is left is to publish and tidy up.
+    env.learner_git("publish_feature", &["reset", "--hard", "ORIG_HEAD"]);
+    env.learner_git("publish_feature", &["merge", "--no-ff", "--no-edit", "search"]);
+    let (outcome, _) = env.run("publish_feature");
+    let failing: Vec<String> = checklist(&outcome)
+        .into_iter()
+        .filter(|l| l.starts_with('✗'))
+        .collect();
+    assert_eq!(failing.len(), 2, "{failing:#?}");
+    assert!(failing[0].starts_with("✗ `main` on origin: "), "{failing:#?}");
+    assert!(
+        failing[1].starts_with("✗ branch `search`: it is deleted"),
+        "{failing:#?}"
+    );
+    let last = outcome["details"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["command"],
+        format!("cd {}", env.work("publish_feature").display()),
+        "the outcome says where to type"
+    );
+}
+
+#[test]
+fn the_learners_home_is_never_read_nor_changed() {
+    let env = Env::new("examples");
+    let before = env.home_snapshot();
+    env.run("publish_feature");
+    env.run("find_the_bug");
+    env.backlings().args(["check", "--json"]).assert().failure();
+    env.backlings()
+        .args(["reset", "publish_feature"])
+        .assert()
+        .success();
+    env.backlings().args(["reset", "find_the_bug"]).assert().success();
+    env.run("publish_feature");
+    assert_eq!(
+        env.home_snapshot(),
+        before,
+        "HOME must be byte-for-byte unchanged"
+    );
+    // The learner's own commits in the sandbox use the sandbox's identity and
+    // no signing, whatever their global config says.
+    env.learner_git("publish_feature", &["commit", "--allow-empty", "-m", "Mine"]);
+    let author = env.learner_git("publish_feature", &["log", "-1", "--format=%an <%ae>"]);
+    assert_eq!(author.trim(), "Backlings Learner <learner@backlings.invalid>");
+    assert_eq!(env.home_snapshot(), before);
+}
+
+#[test]
+fn a_deleted_sandbox_gets_the_hint_to_reset_and_the_packs_repository_is_untouched() {
+    let env = Env::new("examples");
+    // The pack is itself a git repository, as a cloned pack is.
+    let pack_git = |args: &[&str]| {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(env.pack.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Pack")
+            .env("GIT_AUTHOR_EMAIL", "pack@example.com")
+            .env("GIT_COMMITTER_NAME", "Pack")
+            .env("GIT_COMMITTER_EMAIL", "pack@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    pack_git(&["init", "--quiet", "-b", "main"]);
+    fs::write(env.pack.path().join(".gitignore"), "/.backlings\n").unwrap();
+    pack_git(&["add", "-A"]);
+    pack_git(&["commit", "--quiet", "-m", "The pack"]);
+    let pack_state = || (pack_git(&["for-each-ref"]), pack_git(&["status", "--porcelain"]));
+    let pack_before = pack_state();
+
+    env.run("publish_feature");
+    fs::remove_file(env.work("publish_feature").join(".git/HEAD")).unwrap();
+    let (outcome, code) = env.run("publish_feature");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("error"), 1),
+        "{outcome:#}"
+    );
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("git could not read the sandbox"),
+        "{outcome:#}"
+    );
+    assert_eq!(
+        outcome["details"][1]["command"], "backlings reset publish_feature",
+        "{outcome:#}"
+    );
+
+    fs::remove_dir_all(env.work("publish_feature").join(".git")).unwrap();
+    let (outcome, code) = env.run("publish_feature");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("error"), 1),
+        "{outcome:#}"
+    );
+    let message = outcome["message"].as_str().unwrap();
+    assert!(message.contains("has no .git folder any more"), "{message}");
+    assert!(message.contains("`backlings reset publish_feature`"), "{message}");
+
+    fs::remove_dir_all(env.pack.path().join(".backlings/sandboxes/publish_feature")).unwrap();
+    let (outcome, code) = env.run("publish_feature");
+    assert_eq!(
+        (outcome["status"].as_str(), code),
+        (Some("error"), 1),
+        "{outcome:#}"
+    );
+    let message = outcome["message"].as_str().unwrap();
+    assert!(
+        message.contains("is gone: run `backlings reset publish_feature`"),
+        "{message}"
+    );
+    assert_eq!(
+        pack_state(),
+        pack_before,
+        "the pack's own repository is never touched"
+    );
+
+    env.backlings()
+        .args(["reset", "publish_feature"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("rebuilt the sandbox from scratch"));
+    let (outcome, _) = env.run("publish_feature");
+    assert_eq!(
+        outcome["status"], "fail",
+        "a rebuilt sandbox is checked again: {outcome:#}"
+    );
+    assert_eq!(pack_state(), pack_before);
+}
+
+#[test]
+fn reset_rebuilds_the_sandbox_and_the_answer_file() {
+    let env = Env::new("examples");
+    env.run("find_the_bug");
+    let refs = env.refs("find_the_bug");
+    let folder = || std::os::unix::fs::MetadataExt::ino(&fs::metadata(env.work("find_the_bug")).unwrap());
+    let folder_before = folder();
+    let answer = env.pack.path().join("exercises/version_control/find_the_bug.txt");
+    let starter = fs::read_to_string(&answer).unwrap();
+    env.learner_git("find_the_bug", &["switch", "--quiet", "--detach", "HEAD~3"]);
+    env.learner_git("find_the_bug", &["branch", "--quiet", "scratch"]);
+    fs::write(&answer, "abcdef0\n").unwrap();
+    let (outcome, _) = env.run("find_the_bug");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .contains("found abcdef0, another commit"),
+        "{outcome:#}"
+    );
+
+    env.backlings().args(["reset", "find_the_bug"]).assert().success();
+    assert_eq!(env.refs("find_the_bug"), refs);
+    assert_eq!(
+        folder(),
+        folder_before,
+        "a terminal sitting in the sandbox stays in it"
+    );
+    assert!(
+        !env.pack
+            .path()
+            .join(".backlings/sandboxes/find_the_bug/work/.git/refs/heads/scratch")
+            .exists(),
+        "nothing of the old sandbox is left"
+    );
+    assert_eq!(fs::read_to_string(&answer).unwrap(), starter);
+}
+
+#[test]
+fn without_git_the_exercise_says_so() {
+    let env = Env::new("examples");
+    let empty = tempfile::tempdir().unwrap();
+    env.backlings()
+        .env("PATH", empty.path())
+        .args(["run", "publish_feature"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("git is not installed"));
+    let out = env
+        .backlings()
+        .env("PATH", empty.path())
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["exercises"][0]["status"], "error");
+    assert!(
+        json["exercises"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("git is not installed")
+    );
+
+    // Built while git was there, checked after it went away.
+    env.backlings().args(["run", "publish_feature"]).assert().code(1);
+    let out = env
+        .backlings()
+        .env("PATH", empty.path())
+        .args(["run", "publish_feature", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcome = &json["exercises"][0];
+    assert_eq!(outcome["status"], "error", "{outcome:#}");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("git is not installed"),
+        "{outcome:#}"
+    );
+    assert!(
+        !outcome.to_string().contains("backlings reset"),
+        "the sandbox is fine: {outcome:#}"
+    );
+}
+
+#[test]
+fn a_sandbox_not_built_yet_is_not_a_crash() {
+    let env = Env::new("examples");
+    let out = env.backlings().args(["check", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for exercise in json["exercises"].as_array().unwrap() {
+        assert_eq!(exercise["status"], "error");
+        assert!(
+            exercise["message"].as_str().unwrap().contains("not built yet"),
+            "{exercise}"
+        );
+    }
+}
+
+#[test]
+fn scenario_mistakes_are_reported_at_file_line_col() {
+    let env = Env::new("examples");
+    let scenario = env
+        .pack
+        .path()
+        .join("exercises/version_control/publish_feature.scenario.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    let line = text.lines().position(|l| l == "on_branch = \"main\"").unwrap() + 1;
+    fs::write(
+        &scenario,
+        text.replace("on_branch = \"main\"", "on_brnch = \"main\""),
+    )
+    .unwrap();
+    env.backlings().arg("list").assert().code(2).stderr(predicates::str::contains(format!(
+        "exercises/version_control/publish_feature.scenario.toml:{line}:1: unknown check key `on_brnch`\n  help: did you mean on_branch? e.g. `on_branch = \"main\"`"
+    )));
+}
+
+#[test]
+fn the_learners_local_config_does_not_change_what_the_checks_read() {
+    let env = Env::new("examples");
+    let (before, _) = env.run("publish_feature");
+    for (key, value) in [
+        ("color.ui", "always"),
+        ("log.showSignature", "true"),
+        ("status.showUntrackedFiles", "no"),
+        ("core.quotePath", "true"),
+        ("format.pretty", "oneline"),
+    ] {
+        env.learner_git("publish_feature", &["config", key, value]);
+    }
+    fs::write(env.work("publish_feature").join("notes é.txt"), "mine\n").unwrap();
+    let (after, _) = env.run("publish_feature");
+    let lines = checklist(&after);
+    assert!(
+        lines.contains(
+            &"✗ work tree: nothing to commit, no untracked files — found 1 change: untracked notes é.txt"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+    // Everything else reads as before the learner's settings.
+    let without_work_tree = |lines: Vec<String>| -> Vec<String> {
+        lines.into_iter().filter(|l| !l.contains("work tree:")).collect()
+    };
+    assert_eq!(without_work_tree(lines), without_work_tree(checklist(&before)));
+}
