@@ -46,11 +46,41 @@ pub fn starter_text(pack: &Pack, file: &Path) -> Option<String> {
     fs::read_to_string(copy_path(pack, file)).ok()
 }
 
+/// What a reset put back, and which of the learner's versions it kept.
+#[derive(Debug, Default)]
+pub struct Restored {
+    pub files: Vec<PathBuf>,
+    /// Files whose learner version differed and was kept in `.backlings/replaced/`.
+    pub kept: Vec<PathBuf>,
+}
+
+impl Restored {
+    /// "restored a.sql (your version is kept in .backlings/replaced/)".
+    pub fn describe(&self) -> String {
+        let names = |files: &[PathBuf]| {
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if self.kept.is_empty() {
+            format!("restored {} (it was unchanged)", names(&self.files))
+        } else {
+            format!(
+                "restored {} (your version of {} is kept in .backlings/replaced/)",
+                names(&self.files),
+                names(&self.kept)
+            )
+        }
+    }
+}
+
 /// Put the starter files of `exercise` back. The learner's current version is
 /// kept beside the pristine copies (`.backlings/replaced/`), so a reset by
 /// mistake loses nothing.
-pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Vec<PathBuf>> {
-    let mut restored = Vec::new();
+pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Restored> {
+    let mut restored = Restored::default();
     for file in &exercise.files {
         let copy = copy_path(pack, file);
         let bytes = fs::read(&copy).with_context(|| {
@@ -69,9 +99,10 @@ pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Vec<PathBuf>> {
                 fs::create_dir_all(dir)?;
             }
             write_atomic(&backup, &current)?;
+            restored.kept.push(file.clone());
         }
         write_atomic(&target, &bytes)?;
-        restored.push(file.clone());
+        restored.files.push(file.clone());
     }
     Ok(restored)
 }

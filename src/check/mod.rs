@@ -61,14 +61,7 @@ pub fn prepare(pack: &Pack, exercise: &Exercise) -> anyhow::Result<()> {
 pub fn reset(pack: &Pack, exercise: &Exercise) -> anyhow::Result<String> {
     match &exercise.spec {
         KindSpec::Git(spec) => git::reset(pack, exercise, spec),
-        _ => {
-            let restored = crate::pristine::restore(pack, exercise)?;
-            let names: Vec<String> = restored.iter().map(|p| p.display().to_string()).collect();
-            Ok(format!(
-                "restored {} (your version is kept in .backlings/replaced/)",
-                names.join(", ")
-            ))
-        }
+        _ => Ok(crate::pristine::restore(pack, exercise)?.describe()),
     }
 }
 

@@ -546,21 +546,27 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                 found.to_string(),
             )
         }
-        Assertion::Pushed(branch) => {
-            let what = format!("`{branch}` on origin");
-            let local = repo
-                .refs()?
-                .get(&format!("refs/heads/{branch}"))
-                .map(|r| r.hash.clone());
-            let Some(local) = local else {
+        Assertion::Pushed(name) => {
+            // A branch, or else a tag: `pushed = "v1.2.0"` checks a release tag reached origin.
+            let what = format!("`{name}` on origin");
+            let refs = repo.refs()?;
+            let local = [format!("refs/heads/{name}"), format!("refs/tags/{name}")]
+                .into_iter()
+                .find_map(|full| refs.get(&full).map(|r| (full, r.hash.clone())));
+            let Some((full, local)) = local else {
                 return Ok(verdict(
                     false,
                     what,
-                    format!("the same commit as your `{branch}`"),
-                    format!("you have no branch `{branch}`"),
+                    format!("the same commit as your `{name}`"),
+                    format!("you have no branch or tag `{name}`"),
                 ));
             };
-            let expected = format!("{}, like your `{branch}`", short(&local));
+            let expected = format!("{}, like your `{name}`", short(&local));
+            let kind = if full.starts_with("refs/tags/") {
+                "tag"
+            } else {
+                "branch"
+            };
             match repo.origin_refs()? {
                 None => verdict(
                     false,
@@ -568,8 +574,8 @@ pub fn evaluate(check: &Check, repo: &mut Repo<'_>, ctx: &Context<'_>) -> Result
                     expected,
                     "no origin repository beside the sandbox".into(),
                 ),
-                Some(origin) => match origin.get(&format!("refs/heads/{branch}")) {
-                    None => verdict(false, what, expected, format!("origin has no branch `{branch}`")),
+                Some(origin) => match origin.get(&full) {
+                    None => verdict(false, what, expected, format!("origin has no {kind} `{name}`")),
                     Some(r) => verdict(r.hash == local, what, expected, short(&r.hash).to_string()),
                 },
             }

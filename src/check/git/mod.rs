@@ -79,11 +79,8 @@ pub fn reset(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<String>
     );
     if !exercise.files.is_empty() {
         let restored = crate::pristine::restore(pack, exercise)?;
-        let names: Vec<String> = restored.iter().map(|p| p.display().to_string()).collect();
-        done.push_str(&format!(
-            "\nrestored {} (your version is kept in .backlings/replaced/)",
-            names.join(", ")
-        ));
+        done.push('\n');
+        done.push_str(&restored.describe());
     }
     Ok(done)
 }

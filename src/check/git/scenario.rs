@@ -334,7 +334,8 @@ fn run_step(
             sandbox::run_ok(&git().args(["reset", "--quiet", "--hard"]).arg(rev(r)))?;
         }
         Action::Git { args } => {
-            sandbox::run_ok(&git().args(args))?;
+            // `@id` in a raw command names a scenario commit, as everywhere else.
+            sandbox::run_ok(&git().args(args.iter().map(|a| rev(a))))?;
         }
     }
     Ok(())
