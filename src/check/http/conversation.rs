@@ -306,7 +306,7 @@ impl Conversation {
             path: step
                 .path
                 .as_ref()
-                .map(|p| self.vars.text(p.get_ref()))
+                .map(|p| origin_relative(&self.vars.text(p.get_ref())))
                 .unwrap_or_default(),
             headers,
             body,
@@ -483,4 +483,38 @@ impl Conversation {
 fn escape_line(line: &str) -> String {
     let line: String = line.chars().take(60).collect();
     line.replace('\t', "\\t")
+}
+
+/// A path that came from a captured value (`path = "{location}"`) may be an
+/// absolute URL on the server itself, as `Location` headers often are: keep
+/// the path and query. Anything else is sent as it is, and a value that is not
+/// a path then fails as the server's own answer would show.
+fn origin_relative(path: &str) -> String {
+    match path
+        .strip_prefix("http://127.0.0.1:")
+        .or_else(|| path.strip_prefix("http://localhost:"))
+    {
+        Some(rest) => match rest.find('/') {
+            Some(slash) => rest[slash..].to_string(),
+            None => "/".to_string(),
+        },
+        None if path.starts_with('/') => path.to_string(),
+        None => format!("/{path}"),
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::origin_relative;
+
+    #[test]
+    fn captured_locations_become_paths() {
+        assert_eq!(origin_relative("/notes/3"), "/notes/3");
+        assert_eq!(
+            origin_relative("http://127.0.0.1:4312/notes/3?x=1"),
+            "/notes/3?x=1"
+        );
+        assert_eq!(origin_relative("http://localhost:80"), "/");
+        assert_eq!(origin_relative("notes/3"), "/notes/3");
+    }
 }

@@ -258,13 +258,16 @@ impl Exchange {
                 "use an upper-case method such as GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS",
             );
         }
+        // A path may also start with a captured variable: `path = "{location}"`
+        // follows a Location header or a `next` link.
         if let Some(path) = &self.path
             && !path.get_ref().starts_with('/')
+            && !path.get_ref().starts_with('{')
         {
             ctx.problem(
                 path.span(),
                 format!("the path `{}` does not start with `/`", path.get_ref()),
-                "write the path and query only, e.g. `/notes?limit=2`; the runner adds http://127.0.0.1:PORT",
+                "write the path and query only, e.g. `/notes?limit=2` (or a captured link, `{location}`); the runner adds http://127.0.0.1:PORT",
             );
         }
         self.check_placeholders(ctx, known);
