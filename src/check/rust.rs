@@ -64,22 +64,56 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &RustSpec, target: Target) 
     let name = target_name(exercise, target);
     let tests = spec.mode == Mode::Test;
     let build = build(pack, Selection::One(&name), tests)?;
+    judge(pack, exercise, spec, target, &build, None)
+}
+
+/// Which build of the exercise package an exercise's check needs: the test
+/// harness (mode `test`) or the program (mode `run`).
+pub fn needs_tests(spec: &RustSpec) -> bool {
+    spec.mode == Mode::Test
+}
+
+/// Judge one target from a build that already happened (one target's own, or
+/// the whole package's in a batch). `lints`: clippy already run over the whole
+/// package; without it, a `clippy = true` exercise runs clippy on its target.
+pub fn judge(
+    pack: &Pack,
+    exercise: &Exercise,
+    spec: &RustSpec,
+    target: Target,
+    build: &BuildReport,
+    lints: Option<&LintReport>,
+) -> Result<Outcome> {
+    let name = target_name(exercise, target);
     let executable = match build.result(&name) {
         Ok(exe) => exe,
         Err(failed) => return Ok(failed),
     };
-    let mut outcome = if tests {
-        let expected = if target == Target::Solution {
-            Vec::new()
-        } else {
-            starter_tests(pack, exercise)
+    let mut outcome = if needs_tests(spec) {
+        let expected = match target {
+            Target::Learner => starter_tests(pack, exercise),
+            // `dev check`: the starter as it is now, and a solution that keeps
+            // every test of its starter (one that dropped them would pass for
+            // nothing).
+            Target::Starter | Target::Solution => exercise
+                .files
+                .first()
+                .and_then(|f| std::fs::read_to_string(pack.path(f)).ok())
+                .map(|text| test_names(&text))
+                .unwrap_or_default(),
         };
         run_tests(pack, &executable, exercise.timeout, &spec.env, &expected)?
     } else {
         run_program(pack, &executable, exercise.timeout, &spec.env)?
     };
-    if outcome.status.passed() && spec.clippy {
-        if let Some(lints) = clippy(pack, &name)? {
+    // A reference solution is read by every learner who passes: it is held to
+    // clippy whatever the exercise asks of the learner.
+    if outcome.status.passed() && (spec.clippy || target == Target::Solution) {
+        let verdict = match lints {
+            Some(report) => report.verdict(&name),
+            None => clippy(pack, &name)?,
+        };
+        if let Some(lints) = verdict {
             outcome = lints;
         }
     }
@@ -117,6 +151,14 @@ pub struct Diagnostic {
 }
 
 impl BuildReport {
+    /// A build that could not even start (no cargo): every target reports `why`.
+    pub fn not_started(why: String) -> Self {
+        BuildReport {
+            cargo_stderr: why,
+            ..Default::default()
+        }
+    }
+
     /// The executable of `name`, or the outcome that explains why there is none.
     pub fn result(&self, name: &str) -> std::result::Result<PathBuf, Outcome> {
         if let Some(exe) = self.executables.get(name) {
@@ -180,6 +222,17 @@ pub enum Selection<'a> {
 /// Build targets of the exercise package in one cargo invocation. With
 /// `tests`, the test harnesses; without, the programs.
 pub fn build(pack: &Pack, selection: Selection<'_>, tests: bool) -> Result<BuildReport> {
+    build_in(&pack.exercise_manifest(), &[], selection, tests)
+}
+
+/// [`build`] for a given manifest, with extra environment for cargo (`dev
+/// check` builds a stand-in manifest when some targets' files are missing).
+pub fn build_in(
+    manifest: &Path,
+    env: &[(&str, &Path)],
+    selection: Selection<'_>,
+    tests: bool,
+) -> Result<BuildReport> {
     let mut cmd = Cmd::new("cargo");
     cmd = match (selection, tests) {
         (Selection::One(name), true) => cmd.args(["test", "--no-run", "--bin", name]),
@@ -187,14 +240,17 @@ pub fn build(pack: &Pack, selection: Selection<'_>, tests: bool) -> Result<Build
         (Selection::All, true) => cmd.args(["build", "--tests", "--keep-going"]),
         (Selection::All, false) => cmd.args(["build", "--bins", "--keep-going"]),
     };
-    let done = cmd
+    cmd = cmd
         .arg("--manifest-path")
-        .arg(pack.exercise_manifest())
+        .arg(manifest)
         .args(["--message-format=json-diagnostic-rendered-ansi", "--quiet"])
         .timeout(BUILD_TIMEOUT)
         .output_cap(64 * 1024 * 1024)
-        .env("CARGO_TERM_COLOR", "always")
-        .run()?;
+        .env("CARGO_TERM_COLOR", "always");
+    for (key, value) in env {
+        cmd = cmd.env(key, value);
+    }
+    let done = cmd.run()?;
     Ok(parse_build(&done, tests))
 }
 
@@ -487,6 +543,99 @@ pub fn clippy(pack: &Pack, name: &str) -> Result<Option<Outcome>> {
             },
         ),
     ))
+}
+
+/// Strict clippy (`-D warnings`) over every bin of the exercise package in one
+/// cargo call, its findings mapped back to their targets.
+#[derive(Debug, Default)]
+pub struct LintReport {
+    /// Target name → rendered lints (and compile errors) under `-D warnings`.
+    by_target: HashMap<String, Vec<String>>,
+    /// Set when clippy could not run at all (not installed, bad manifest).
+    pub unavailable: Option<String>,
+}
+
+impl LintReport {
+    pub fn not_run(why: String) -> Self {
+        LintReport {
+            unavailable: Some(why),
+            ..Default::default()
+        }
+    }
+
+    /// `None` when `name` is clean, else the failing outcome.
+    pub fn verdict(&self, name: &str) -> Option<Outcome> {
+        if let Some(why) = &self.unavailable {
+            return Some(Outcome::error(why.clone()));
+        }
+        let lints = self.by_target.get(name).filter(|l| !l.is_empty())?;
+        Some(
+            Outcome::fail(format!(
+                "the tests pass, but clippy -D warnings finds {} problem{}",
+                lints.len(),
+                if lints.len() == 1 { "" } else { "s" }
+            ))
+            .with(Detail::Output {
+                title: "cargo clippy -- -D warnings".into(),
+                text: lints.join("\n"),
+                truncated_bytes: 0,
+            }),
+        )
+    }
+}
+
+/// Run it over the package at `manifest`, with extra environment for cargo.
+pub fn clippy_all(manifest: &Path, env: &[(&str, &Path)]) -> Result<LintReport> {
+    let mut cmd = Cmd::new("cargo")
+        .args(["clippy", "--bins", "--keep-going", "--manifest-path"])
+        .arg(manifest)
+        .args([
+            "--message-format=json-diagnostic-rendered-ansi",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TERM_COLOR", "always")
+        .timeout(BUILD_TIMEOUT)
+        .output_cap(64 * 1024 * 1024);
+    for (key, value) in env {
+        cmd = cmd.env(key, value);
+    }
+    let done = cmd.run()?;
+    let stderr = done.stderr.text();
+    if stderr.contains("no such command") || stderr.contains("is not installed") {
+        return Ok(LintReport::not_run(
+            "clippy is not installed, so nothing could be linted (`rustup component add clippy`)".into(),
+        ));
+    }
+    let mut report = LintReport::default();
+    let mut any_message = false;
+    for line in done.stdout.text().lines() {
+        let Ok(msg) = serde_json::from_str::<CargoMessage>(line) else {
+            continue;
+        };
+        if msg.reason != "compiler-message" {
+            continue;
+        }
+        let (Some(target), Some(message)) = (msg.target, msg.message) else {
+            continue;
+        };
+        any_message = true;
+        if message.message.contains("aborting due to") || !message.level.starts_with("error") {
+            continue;
+        }
+        if let Some(rendered) = message.rendered {
+            report.by_target.entry(target.name).or_default().push(rendered);
+        }
+    }
+    if !done.success() && !any_message {
+        report.unavailable = Some(format!(
+            "cargo clippy failed before linting anything: {}",
+            stderr.trim()
+        ));
+    }
+    Ok(report)
 }
 
 #[cfg(test)]
