@@ -54,11 +54,10 @@ fn array_mut<'d>(doc: &'d mut DocumentMut, key: &str, file: &str) -> Result<&'d 
 /// Insert `tables` into `array` after index `after` (`None`: at the front),
 /// each preceded by a blank line.
 fn insert_after(array: &mut ArrayOfTables, after: Option<usize>, tables: Vec<Table>) {
-    let mut at = after.map_or(0, |i| i + 1);
-    for mut table in tables {
+    let start = after.map_or(0, |i| i + 1);
+    for (at, mut table) in (start..).zip(tables) {
         table.decor_mut().set_prefix("\n");
         array.insert(at, table);
-        at += 1;
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Every spot the author still has to write carries `TODO(author)`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::pack::Kind;
 
@@ -126,7 +126,7 @@ fn intro(marker: &str, solution: Solution, sample_title: &str, task: &str) -> St
         .collect()
 }
 
-fn common_todo(main: &PathBuf, solution: &PathBuf, written: Solution) -> Vec<String> {
+fn common_todo(main: &Path, solution: &Path, written: Solution) -> Vec<String> {
     let mut todo = vec![format!(
         "{}: the leading comment (the explanation the learner reads) and the exercise itself",
         main.display()
