@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Needs, Prebuilt, Target, check_prebuilt, needs, rust};
+use super::{Needs, Prebuilt, Target, check_prebuilt, lint_target, needs, rust};
 use crate::outcome::Outcome;
 use crate::pack::{Exercise, Pack};
 
@@ -43,9 +43,6 @@ impl Manifest {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub manifest: Manifest,
-    /// Run clippy over the package even if no exercise asks for it (`dev
-    /// check` lints every reference solution).
-    pub lint: bool,
 }
 
 /// What a batch tells the one showing its progress. Called from the worker
@@ -64,7 +61,11 @@ pub fn run(pack: &Pack, jobs: &[Job<'_>], options: &Options, observer: &dyn Obse
         .iter()
         .map(|job| needs(job.exercise))
         .fold(Needs::default(), Needs::union);
-    let prebuilt = prebuild(wanted, options, observer);
+    let lint: Vec<String> = jobs
+        .iter()
+        .filter_map(|job| lint_target(job.exercise, job.target))
+        .collect();
+    let prebuilt = prebuild(wanted, &lint, options, observer);
     observer.checking(jobs.len());
     run_pool(jobs, worker_count(jobs.len()), |job| {
         let outcome = check_prebuilt(pack, job.exercise, job.target, &prebuilt);
@@ -75,7 +76,7 @@ pub fn run(pack: &Pack, jobs: &[Job<'_>], options: &Options, observer: &dyn Obse
 
 /// The builds the jobs need, one cargo call each, one after the other (they
 /// share a target dir, which cargo locks).
-fn prebuild(wanted: Needs, options: &Options, observer: &dyn Observer) -> Prebuilt {
+fn prebuild(wanted: Needs, lint: &[String], options: &Options, observer: &dyn Observer) -> Prebuilt {
     let manifest = &options.manifest;
     let env: Vec<(&str, &std::path::Path)> = manifest
         .target_dir
@@ -96,12 +97,13 @@ fn prebuild(wanted: Needs, options: &Options, observer: &dyn Observer) -> Prebui
         observer.step("building the exercises' programs (cargo build --bins)");
         prebuilt.programs = Some(build(false));
     }
-    if wanted.lints || options.lint {
-        observer.step("linting the exercise package (cargo clippy -- -D warnings)");
-        prebuilt.lints =
-            Some(rust::clippy_all(&manifest.path, &env).unwrap_or_else(|err| {
+    if !lint.is_empty() {
+        observer.step("linting (cargo clippy -- -D warnings)");
+        prebuilt.lints = Some(
+            rust::clippy_targets(&manifest.path, &env, lint).unwrap_or_else(|err| {
                 rust::LintReport::not_run(format!("cargo clippy could not run: {err:#}"))
-            }));
+            }),
+        );
     }
     prebuilt
 }

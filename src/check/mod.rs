@@ -85,8 +85,6 @@ pub struct Needs {
     pub tests: bool,
     /// The programs (`cargo build --bins`).
     pub programs: bool,
-    /// Strict clippy over the package.
-    pub lints: bool,
 }
 
 impl Needs {
@@ -94,7 +92,6 @@ impl Needs {
         Needs {
             tests: self.tests || other.tests,
             programs: self.programs || other.programs,
-            lints: self.lints || other.lints,
         }
     }
 }
@@ -104,7 +101,6 @@ pub fn needs(exercise: &Exercise) -> Needs {
         KindSpec::Rust(spec) => Needs {
             tests: rust::needs_tests(spec),
             programs: !rust::needs_tests(spec),
-            lints: spec.clippy,
         },
         // A server: its program.
         KindSpec::Http(_) => Needs {
@@ -112,6 +108,14 @@ pub fn needs(exercise: &Exercise) -> Needs {
             ..Needs::default()
         },
         KindSpec::Sql(_) | KindSpec::Git(_) => Needs::default(),
+    }
+}
+
+/// The cargo target this check needs clippy's verdict on, if any.
+pub fn lint_target(exercise: &Exercise, target: Target) -> Option<String> {
+    match &exercise.spec {
+        KindSpec::Rust(spec) if rust::wants_clippy(spec, target) => Some(rust::target_name(exercise, target)),
+        _ => None,
     }
 }
 

@@ -27,7 +27,6 @@ pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
         .collect();
     let options = Options {
         manifest: Manifest::of(pack),
-        lint: false,
     };
     let progress = Progress::for_stderr(Progress::Quiet);
     let outcomes = batch::run(pack, &jobs, &options, &progress);

@@ -24,7 +24,7 @@ use super::{package, stray};
 use crate::check::Target;
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::outcome::{Outcome, human_duration};
-use crate::pack::{Exercise, Kind, Pack, Problem};
+use crate::pack::{Exercise, Pack, Problem};
 use crate::view::json::Entry;
 use crate::view::progress::{Progress, target_label};
 use crate::view::terminal::{Layout, render_detail, terminal_width};
@@ -72,11 +72,8 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     } else {
         Manifest::of(&pack)
     };
-    let lint = jobs
-        .iter()
-        .any(|job| job.target == Target::Solution && job.exercise.kind == Kind::Rust);
     let progress = Progress::for_stderr(Progress::Lines);
-    let outcomes = batch::run(&pack, &jobs, &Options { manifest, lint }, &progress);
+    let outcomes = batch::run(&pack, &jobs, &Options { manifest }, &progress);
     progress.clear();
 
     let mut checks = Vec::new();
