@@ -14,7 +14,8 @@
 #   warm     nothing changed since the last check;
 #   rebuilt  every exercise and solution file touched: each target recompiles,
 #            the dependencies are built already (an instructor after a pull);
-#   scratch  exercises/target removed (FROM_SCRATCH=1; one sample each).
+#   scratch  exercises/target removed (FROM_SCRATCH=1; one sample each);
+#   one      one exercise file touched: the instructor's edit-and-recheck loop.
 # dev check does more than the loop: it checks every starter AND every
 # solution, and lints the solutions with clippy; `run` checks one starter.
 set -euo pipefail
@@ -22,7 +23,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
 BIN=${BIN:-$ROOT/target/debug/backlings}
-(cd "$ROOT" && cargo build --quiet)
+# The runner's own warnings are not this script's subject; its errors are.
+(cd "$ROOT" && cargo build --quiet 2>/dev/null || cargo build)
 
 if [[ -n "${SYNTHETIC:-}" ]]; then
     PACK=$(mktemp -d)/pack
@@ -39,7 +41,7 @@ else
     echo "pack: $PACK"
 fi
 NAMES=$(sed -n 's/^name = "\(.*\)"/\1/p' "$PACK/info.toml" | sort -u)
-echo "exercises: $(echo "$NAMES" | wc -l), machine: $(nproc) cores, $RUNS runs per measure"
+echo "machine: $(nproc) cores, $RUNS runs per measure (medians)"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
@@ -69,10 +71,16 @@ time_it() {
 nothing() { :; }
 scratch() { rm -rf "$PACK/exercises/target"; }
 
+# dev check makes a check per starter and per solution; the loop one per exercise.
+CHECKS=$("$BIN" --pack "$PACK" dev check --json 2>/dev/null | sed -n 's/^ *"checks": \([0-9]*\).*/\1/p' || true)
+EXERCISES=$(echo "$NAMES" | wc -l)
+echo "dev check: $CHECKS checks; run loop: $EXERCISES checks"
 report() {
     local label=$1 batch=$2 loop=$3
-    printf '%-8s dev check %7.2f s   run loop %7.2f s   loop / dev check = %5.1fx\n' \
-        "$label" "$batch" "$loop" "$(echo "$loop / $batch" | bc -l)"
+    printf '%-8s dev check %7.2f s (%5.1f ms/check)   run loop %7.2f s (%5.1f ms/check)   loop / dev check: %4.1fx total, %4.1fx per check\n' \
+        "$label" "$batch" "$(echo "1000 * $batch / $CHECKS" | bc -l)" \
+        "$loop" "$(echo "1000 * $loop / $EXERCISES" | bc -l)" \
+        "$(echo "$loop / $batch" | bc -l)" "$(echo "($loop / $EXERCISES) / ($batch / $CHECKS)" | bc -l)"
 }
 
 if [[ -n "${FROM_SCRATCH:-}" ]]; then
@@ -85,3 +93,10 @@ dev_check # warm up: the first build of the dependencies is not the subject
 run_each
 report rebuilt "$(time_it touch_sources dev_check)" "$(time_it touch_sources run_each)"
 report warm "$(time_it nothing dev_check)" "$(time_it nothing run_each)"
+# The instructor's loop: one exercise edited, the whole pack re-proven.
+FIRST_RS=$(find "$PACK/exercises" -name '*.rs' -not -path '*/target/*' | sort | head -1)
+if [[ -n "$FIRST_RS" ]]; then
+    touch_one() { touch "$FIRST_RS"; }
+    printf '%-8s dev check %7.2f s (one file touched: %s)\n' one "$(time_it touch_one dev_check)" \
+        "${FIRST_RS#"$PACK"/}"
+fi

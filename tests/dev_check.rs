@@ -272,3 +272,24 @@ fn pack_dir_must_hold_an_info_toml() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no info.toml here"), "{err}");
 }
+
+#[test]
+fn on_a_terminal_progress_is_a_bar_not_lines() {
+    use expectrl::{Eof, Expect, Session};
+    let pack = copy_fixture("sound");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlings"));
+    cmd.current_dir(pack.path())
+        .arg("--pack")
+        .arg(pack.path())
+        .args(["dev", "check"])
+        .env("NO_COLOR", "1");
+    let mut session = Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
+    let seen = session.expect(Eof).unwrap();
+    let screen = String::from_utf8_lossy(seen.as_bytes()).into_owned();
+    assert!(screen.contains("The pack is sound"), "{screen}");
+    assert!(
+        !screen.contains("ok    FAIL     starter"),
+        "plain progress lines are for logs, not terminals:\n{screen}"
+    );
+}
