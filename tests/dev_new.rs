@@ -101,6 +101,7 @@ fn init_writes_a_pack_with_a_sample_of_each_kind() {
         "solutions/basics/sample_rust.rs",
         "exercises/basics/sample_sql.sql",
         "exercises/basics/sample_sql.fixture.sql",
+        "exercises/basics/sample_sql.hidden.sql",
         "solutions/basics/sample_sql.sql",
         "exercises/basics/sample_git.scenario.toml",
         "solutions/basics/sample_git.sh",

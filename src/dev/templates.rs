@@ -202,17 +202,24 @@ fn rust(name: &str, stage: &str, solution: Solution) -> Template {
 
 // ---- sql ----
 
-const SQL_FIXTURE: &str = "-- TODO(author): the schema and rows the query runs against. Every check
--- starts from a fresh in-memory SQLite database loaded from this file.
-CREATE TABLE users (
+/// Rows every check loads; the hidden fixture has the same schema and other
+/// rows, so that an answer copying the visible rows does not pass.
+const SQL_SCHEMA: &str = "CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     signed_up TEXT NOT NULL
 );
-INSERT INTO users (id, name, signed_up) VALUES
+";
+const SQL_ROWS: &str = "INSERT INTO users (id, name, signed_up) VALUES
     (1, 'Ada', '2024-03-01'),
     (2, 'Grace', '2023-11-20'),
     (3, 'Linus', '2024-07-15');
+";
+const SQL_HIDDEN_ROWS: &str = "INSERT INTO users (id, name, signed_up) VALUES
+    (1, 'Edsger', '2024-12-31'),
+    (2, 'Barbara', '2025-01-01'),
+    (3, 'Alan', '2024-01-01'),
+    (4, 'Margaret', '2023-12-31');
 ";
 
 const SQL_TASK: &str = "The `users` table has `id`, `name` and `signed_up` (an ISO date). Return
@@ -222,73 +229,100 @@ fn sql(name: &str, stage: &str, solution: Solution) -> Template {
     let main = path("exercises", stage, format!("{name}.sql"));
     let sol = path("solutions", stage, format!("{name}.sql"));
     let fixture = path("exercises", stage, format!("{name}.fixture.sql"));
+    let hidden = path("exercises", stage, format!("{name}.hidden.sql"));
+    let note = match solution {
+        Solution::Written => "-- The schema and rows every check starts from.\n".to_string(),
+        Solution::LeftToAuthor => {
+            format!(
+                "-- {TODO}: the schema and rows every check starts from (a fresh\n-- in-memory SQLite database each time).\n"
+            )
+        }
+    };
+    let hidden_note = match solution {
+        Solution::Written => "-- The same schema, other rows: an answer must hold here too.\n".to_string(),
+        Solution::LeftToAuthor => {
+            format!(
+                "-- {TODO}: the same schema, other rows (edge cases): an answer that\n-- copies the visible rows must fail here.\n"
+            )
+        }
+    };
     let solution_text = match solution {
         Solution::Written => "-- Users who signed up in 2024, alphabetically.\n\nSELECT name\nFROM users\nWHERE signed_up >= '2024-01-01' AND signed_up < '2025-01-01'\nORDER BY name;\n".to_string(),
         Solution::LeftToAuthor => format!("-- {TODO}: the reference query. `dev check` fails until it returns\n-- the right rows.\n"),
     };
     let mut todo = common_todo(&main, &sol, solution);
     todo.push(format!("{}: the schema and rows", fixture.display()));
+    todo.push(format!("{}: the same schema, other rows", hidden.display()));
     Template {
         left_to_fill: todo,
         entry: format!(
-            "{}\n[exercises.sql]\nfixture = \"{}\"\norder = \"ordered\"\n",
+            "{}\n[exercises.sql]\nfixture = \"{}\"\nhidden_fixture = \"{}\"\norder = \"ordered\"\n",
             entry_head(name, stage, Kind::Sql, solution, &[&main]),
-            fixture.display()
+            fixture.display(),
+            hidden.display()
         ),
+        // The explanation and nothing else: a file with no statement reads
+        // as "not started", which fails.
         starters: vec![(
             main,
             format!(
-                "{}\nSELECT name FROM users;\n",
+                "{}\n-- Write your query below.\n",
                 intro("--", solution, "Filtering rows", SQL_TASK)
             ),
         )],
         solution: (sol, solution_text),
-        extras: vec![(fixture, SQL_FIXTURE.to_string())],
+        extras: vec![
+            (fixture, format!("{note}{SQL_SCHEMA}{SQL_ROWS}")),
+            (hidden, format!("{hidden_note}{SQL_SCHEMA}{SQL_HIDDEN_ROWS}")),
+        ],
     }
 }
 
 // ---- git ----
 
-fn git(name: &str, stage: &str, solution: Solution) -> Template {
-    let scenario = path("exercises", stage, format!("{name}.scenario.toml"));
-    let sol = path("solutions", stage, format!("{name}.sh"));
-    let scenario_head = match solution {
-        Solution::Written => "# The repository the learner starts from".to_string(),
-        Solution::LeftToAuthor => format!("# {TODO}: the repository the learner starts from"),
-    };
-    let scenario_text = format!(
-        "{scenario_head}, built step by step
-# (fixed author and dates, so every learner gets the same commit ids), and
-# what the repository must look like when the exercise is done.
+const GIT_TASK: &str = "The last commit's message has a typo: make it `Add notes` without adding a
+commit.";
+
+/// The setup and the checks, in the git kind's scenario format (AUTHORING.md,
+/// "The git kind"); its leading comment is the explanation.
+const GIT_SCENARIO: &str = r##"
+[[step]]
+commit = "Add the README"
+files = { "README.md" = "# Notes service\n" }
 
 [[step]]
-write = {{ \"README.md\" = \"# Notes service\\n\" }}
-commit = \"Add the README\"
-
-[[step]]
-write = {{ \"notes.txt\" = \"first note\\n\" }}
-commit = \"Add notse\"
+commit = "Add notse"
+files = { "notes.txt" = "first note\n" }
 
 [[check]]
-head_message = \"Add notes\"
+message = "Add notes"
+why = "`git commit --amend` rewrites the last commit's message."
 
 [[check]]
 commit_count = 2
-"
-    );
-    let task = "The last commit's message has a typo: make it `Add notes` without adding a\ncommit.";
-    let intro_text = intro("", solution, "Fixing a commit message", task)
-        .lines()
-        .map(str::trim_start)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let solution_text = match solution {
-        Solution::Written => "#!/bin/sh\n# Reword the last commit: amend changes it instead of adding one.\nset -e\ngit commit --amend --quiet -m \"Add notes\"\n".to_string(),
+why = "Amend the last commit instead of adding one on top of it."
+"##;
+
+fn git(name: &str, stage: &str, solution: Solution) -> Template {
+    let scenario = path("exercises", stage, format!("{name}.scenario.toml"));
+    let sol = path("solutions", stage, format!("{name}.sh"));
+    let explanation = intro("#", solution, "Fixing a commit message", GIT_TASK);
+    let steps_note = match solution {
+        Solution::Written => String::new(),
         Solution::LeftToAuthor => format!(
-            "#!/bin/sh\n# {TODO}: the git commands that solve the exercise, run in the\n# learner's sandbox. `dev check` fails until they do.\nset -e\nexit 1\n"
+            "\n# {TODO}: the steps that build the learner's repository, and the checks it\n# must pass when the exercise is done.\n"
         ),
     };
-    let mut todo = vec![format!("{}: the setup steps and the checks", scenario.display())];
+    let solution_text = match solution {
+        Solution::Written => "# Reword the last commit: amend replaces it instead of adding one.\ngit commit --amend --quiet -m \"Add notes\"\n".to_string(),
+        Solution::LeftToAuthor => format!(
+            "# {TODO}: the git commands that solve the exercise, as a learner would\n# type them. `dev check` runs them in a fresh sandbox and fails until they pass.\nexit 1\n"
+        ),
+    };
+    let mut todo = vec![format!(
+        "{}: the leading comment (the explanation the learner reads), the setup steps and the checks",
+        scenario.display()
+    )];
     if solution == Solution::LeftToAuthor {
         todo.push(format!(
             "{}: the commands that solve it (`dev check` fails until they do)",
@@ -298,14 +332,13 @@ commit_count = 2
     Template {
         left_to_fill: todo,
         entry: format!(
-            "{}intro = \"\"\"\n{}\"\"\"\n\n[exercises.git]\nscenario = \"{}\"\n",
+            "{}\n[exercises.git]\nscenario = \"{}\"\n",
             entry_head(name, stage, Kind::Git, solution, &[]),
-            intro_text,
             scenario.display()
         ),
         starters: Vec::new(),
         solution: (sol, solution_text),
-        extras: vec![(scenario, scenario_text)],
+        extras: vec![(scenario, format!("{explanation}{steps_note}{GIT_SCENARIO}"))],
     }
 }
 
