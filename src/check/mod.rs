@@ -130,8 +130,9 @@ pub struct Prebuilt {
 impl KindSpec {
     /// Files of the pack this spec names besides the exercise's `files` and
     /// `solution` (fixtures, scenarios), so `dev check` does not call them stray.
-    /// Paths are relative to the pack root.
-    pub fn referenced_files(&self) -> Vec<PathBuf> {
+    /// Paths are relative to the pack root (`root`), normalised as the loader
+    /// does (`pack::resolve_inside`).
+    pub fn referenced_files(&self, _root: &std::path::Path) -> Vec<PathBuf> {
         match self {
             // Everything a rust exercise uses is its file and its solution.
             KindSpec::Rust(_) => Vec::new(),

@@ -15,7 +15,7 @@ pub fn find(pack: &Pack) -> Vec<Finding> {
     for exercise in &pack.exercises {
         used.extend(exercise.files.iter().cloned());
         used.insert(exercise.solution.clone());
-        used.extend(exercise.spec.referenced_files());
+        used.extend(exercise.spec.referenced_files(&pack.root));
     }
     let mut found = Vec::new();
     for top in ["exercises", "solutions"] {
