@@ -81,8 +81,9 @@ pub fn wants_clippy(spec: &RustSpec, target: Target) -> bool {
 }
 
 /// Judge one target from a build that already happened (one target's own, or
-/// the whole package's in a batch). `lints`: clippy already run over the whole
-/// package; without it, a `clippy = true` exercise runs clippy on its target.
+/// the whole package's in a batch). `lints`: clippy already run over the
+/// batch's targets ([`clippy_targets`]); without it, clippy runs on the one
+/// target when it is wanted ([`wants_clippy`]).
 pub fn judge(
     pack: &Pack,
     exercise: &Exercise,
