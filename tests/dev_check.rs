@@ -293,3 +293,31 @@ fn on_a_terminal_progress_is_a_bar_not_lines() {
         "plain progress lines are for logs, not terminals:\n{screen}"
     );
 }
+
+#[test]
+fn the_pack_builds_in_its_own_target_dir_whatever_the_shell_says() {
+    // A CARGO_TARGET_DIR shared by two packs would mix up their executables:
+    // both have bins named after their exercises.
+    let shared = tempfile::tempdir().unwrap();
+    for fixture in ["defects", "sound"] {
+        let pack = copy_fixture(fixture);
+        let out = backlings(pack.path())
+            .args(["dev", "check", "--json"])
+            .env("CARGO_TARGET_DIR", shared.path())
+            .output()
+            .unwrap();
+        let expected = if fixture == "sound" { 0 } else { 2 };
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{fixture}:\n{:#}",
+            json_of(&out)
+        );
+        assert!(pack.path().join("exercises/target").is_dir());
+    }
+    assert_eq!(
+        std::fs::read_dir(shared.path()).unwrap().count(),
+        0,
+        "nothing built in the shared dir"
+    );
+}

@@ -27,15 +27,15 @@ pub struct Job<'p> {
 #[derive(Clone, Debug)]
 pub struct Manifest {
     pub path: PathBuf,
-    /// A target dir to share (a stand-in manifest builds into the pack's own).
-    pub target_dir: Option<PathBuf>,
+    /// Always the pack's own (a stand-in manifest builds into it too).
+    pub target_dir: PathBuf,
 }
 
 impl Manifest {
     pub fn of(pack: &Pack) -> Manifest {
         Manifest {
             path: pack.exercise_manifest(),
-            target_dir: None,
+            target_dir: rust::target_dir(pack),
         }
     }
 }
@@ -78,14 +78,8 @@ pub fn run(pack: &Pack, jobs: &[Job<'_>], options: &Options, observer: &dyn Obse
 /// share a target dir, which cargo locks).
 fn prebuild(wanted: Needs, lint: &[String], options: &Options, observer: &dyn Observer) -> Prebuilt {
     let manifest = &options.manifest;
-    let env: Vec<(&str, &std::path::Path)> = manifest
-        .target_dir
-        .as_deref()
-        .map(|dir| ("CARGO_TARGET_DIR", dir))
-        .into_iter()
-        .collect();
     let build = |tests: bool| {
-        rust::build_in(&manifest.path, &env, rust::Selection::All, tests)
+        rust::build_in(&manifest.path, &manifest.target_dir, rust::Selection::All, tests)
             .unwrap_or_else(|err| rust::BuildReport::not_started(format!("{err:#}")))
     };
     let mut prebuilt = Prebuilt::default();
@@ -100,7 +94,7 @@ fn prebuild(wanted: Needs, lint: &[String], options: &Options, observer: &dyn Ob
     if !lint.is_empty() {
         observer.step("linting (cargo clippy -- -D warnings)");
         prebuilt.lints = Some(
-            rust::clippy_targets(&manifest.path, &env, lint).unwrap_or_else(|err| {
+            rust::clippy_targets(&manifest.path, &manifest.target_dir, lint).unwrap_or_else(|err| {
                 rust::LintReport::not_run(format!("cargo clippy could not run: {err:#}"))
             }),
         );

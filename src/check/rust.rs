@@ -228,14 +228,22 @@ pub enum Selection<'a> {
 /// Build targets of the exercise package in one cargo invocation. With
 /// `tests`, the test harnesses; without, the programs.
 pub fn build(pack: &Pack, selection: Selection<'_>, tests: bool) -> Result<BuildReport> {
-    build_in(&pack.exercise_manifest(), &[], selection, tests)
+    build_in(&pack.exercise_manifest(), &target_dir(pack), selection, tests)
 }
 
-/// [`build`] for a given manifest, with extra environment for cargo (`dev
-/// check` builds a stand-in manifest when some targets' files are missing).
+/// The exercise package's target dir: always its own, whatever
+/// `CARGO_TARGET_DIR` the learner's shell sets, so that two packs (or a pack
+/// and the fixtures of a test) never share executables of the same name.
+pub fn target_dir(pack: &Pack) -> PathBuf {
+    pack.root.join("exercises").join("target")
+}
+
+/// [`build`] for a given manifest and target dir (`dev check` builds a
+/// stand-in manifest into the pack's target dir when some targets' files are
+/// missing).
 pub fn build_in(
     manifest: &Path,
-    env: &[(&str, &Path)],
+    target_dir: &Path,
     selection: Selection<'_>,
     tests: bool,
 ) -> Result<BuildReport> {
@@ -252,10 +260,8 @@ pub fn build_in(
         .args(["--message-format=json-diagnostic-rendered-ansi", "--quiet"])
         .timeout(BUILD_TIMEOUT)
         .output_cap(64 * 1024 * 1024)
-        .env("CARGO_TERM_COLOR", "always");
-    for (key, value) in env {
-        cmd = cmd.env(key, value);
-    }
+        .env("CARGO_TERM_COLOR", "always")
+        .env("CARGO_TARGET_DIR", target_dir);
     let done = cmd.run()?;
     Ok(parse_build(&done, tests))
 }
@@ -532,6 +538,7 @@ pub fn clippy(pack: &Pack, name: &str) -> Result<Option<Outcome>> {
         .args([
             "--quiet", "--color", "always", "--bin", name, "--", "-D", "warnings",
         ])
+        .env("CARGO_TARGET_DIR", target_dir(pack))
         .timeout(BUILD_TIMEOUT)
         .run()?;
     if done.success() {
@@ -594,8 +601,8 @@ impl LintReport {
     }
 }
 
-/// Lint `targets` of the package at `manifest`, with extra environment for cargo.
-pub fn clippy_targets(manifest: &Path, env: &[(&str, &Path)], targets: &[String]) -> Result<LintReport> {
+/// Lint `targets` of the package at `manifest`, built into `target_dir`.
+pub fn clippy_targets(manifest: &Path, target_dir: &Path, targets: &[String]) -> Result<LintReport> {
     let mut cmd = Cmd::new("cargo").args(["clippy", "--keep-going"]);
     for target in targets {
         cmd = cmd.arg("--bin").arg(target);
@@ -611,11 +618,9 @@ pub fn clippy_targets(manifest: &Path, env: &[(&str, &Path)], targets: &[String]
             "warnings",
         ])
         .env("CARGO_TERM_COLOR", "always")
+        .env("CARGO_TARGET_DIR", target_dir)
         .timeout(BUILD_TIMEOUT)
         .output_cap(64 * 1024 * 1024);
-    for (key, value) in env {
-        cmd = cmd.env(key, value);
-    }
     let done = cmd.run()?;
     let stderr = done.stderr.text();
     if stderr.contains("no such command") || stderr.contains("is not installed") {

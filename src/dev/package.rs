@@ -273,7 +273,7 @@ pub fn stand_in(pack: &Pack) -> Result<Manifest> {
     }
     Ok(Manifest {
         path: manifest,
-        target_dir: Some(exercises_dir.join("target")),
+        target_dir: crate::check::rust::target_dir(pack),
     })
 }
 
