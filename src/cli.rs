@@ -72,8 +72,14 @@ pub enum DevCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Start an empty pack of your own in DIR.
-    Init { dir: PathBuf },
+    /// Start a pack of your own in DIR (new or empty): info.toml, the exercise
+    /// package, a .gitignore and a sample exercise of each kind.
+    Init {
+        dir: PathBuf,
+        /// Only samples of these kinds (repeat the flag; default: every kind).
+        #[arg(long, value_enum)]
+        kind: Vec<KindArg>,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]

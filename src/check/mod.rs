@@ -1,11 +1,13 @@
 //! Checkers: one module per exercise kind behind one small interface. Given an
 //! exercise, produce an [`Outcome`]. Checkers never print.
 
+pub mod batch;
 pub mod git;
 pub mod http;
 pub mod rust;
 pub mod sql;
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::outcome::{Outcome, Status};
@@ -35,17 +37,113 @@ pub fn seed() -> u64 {
 /// Check one exercise. Never panics on the learner's input: whatever goes
 /// wrong becomes an outcome.
 pub fn check(pack: &Pack, exercise: &Exercise, target: Target) -> Outcome {
-    let started = Instant::now();
-    let result = match &exercise.spec {
+    timed(|| match &exercise.spec {
         KindSpec::Rust(spec) => rust::check(pack, exercise, spec, target),
         KindSpec::Sql(spec) => sql::check(pack, exercise, spec, target),
         KindSpec::Git(spec) => git::check(pack, exercise, spec, target),
         KindSpec::Http(spec) => http::check(pack, exercise, spec, target),
-    };
-    let mut outcome =
-        result.unwrap_or_else(|err| Outcome::new(Status::Error, format!("the check itself failed: {err:#}")));
+    })
+}
+
+/// Check one exercise against builds a batch made once for all its exercises
+/// (see [`batch`]). Its duration covers this exercise's own work, not the
+/// shared build.
+pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt: &Prebuilt) -> Outcome {
+    match &exercise.spec {
+        KindSpec::Rust(spec) => {
+            let build = if rust::needs_tests(spec) {
+                prebuilt.tests.as_ref()
+            } else {
+                prebuilt.programs.as_ref()
+            };
+            match build {
+                Some(build) => {
+                    timed(|| rust::judge(pack, exercise, spec, target, build, prebuilt.lints.as_ref()))
+                }
+                None => check(pack, exercise, target),
+            }
+        }
+        // The http kind builds its server itself until it reads
+        // `prebuilt.programs`; the batch built every program already, so that
+        // build finds nothing left to do.
+        KindSpec::Sql(_) | KindSpec::Git(_) | KindSpec::Http(_) => check(pack, exercise, target),
+    }
+}
+
+fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {
+    let started = Instant::now();
+    let mut outcome = check()
+        .unwrap_or_else(|err| Outcome::new(Status::Error, format!("the check itself failed: {err:#}")));
     outcome.duration = started.elapsed();
     outcome
+}
+
+/// Which shared builds of the exercise package an exercise's check reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The test harnesses (`cargo build --tests`).
+    pub tests: bool,
+    /// The programs (`cargo build --bins`).
+    pub programs: bool,
+}
+
+impl Needs {
+    pub fn union(self, other: Needs) -> Needs {
+        Needs {
+            tests: self.tests || other.tests,
+            programs: self.programs || other.programs,
+        }
+    }
+}
+
+pub fn needs(exercise: &Exercise) -> Needs {
+    match &exercise.spec {
+        KindSpec::Rust(spec) => Needs {
+            tests: rust::needs_tests(spec),
+            programs: !rust::needs_tests(spec),
+        },
+        // A server: its program.
+        KindSpec::Http(_) => Needs {
+            programs: true,
+            ..Needs::default()
+        },
+        KindSpec::Sql(_) | KindSpec::Git(_) => Needs::default(),
+    }
+}
+
+/// The cargo target this check needs clippy's verdict on, if any.
+pub fn lint_target(exercise: &Exercise, target: Target) -> Option<String> {
+    match &exercise.spec {
+        KindSpec::Rust(spec) if rust::wants_clippy(spec, target) => Some(rust::target_name(exercise, target)),
+        _ => None,
+    }
+}
+
+/// Builds of the exercise package shared by every check of a batch.
+#[derive(Debug, Default)]
+pub struct Prebuilt {
+    pub tests: Option<rust::BuildReport>,
+    pub programs: Option<rust::BuildReport>,
+    pub lints: Option<rust::LintReport>,
+}
+
+impl KindSpec {
+    /// Files of the pack this spec names besides the exercise's `files` and
+    /// `solution` (fixtures, scenarios), so `dev check` does not call them stray.
+    /// Paths are relative to the pack root (`root`), normalised as the loader
+    /// does (`pack::resolve_inside`).
+    pub fn referenced_files(&self, root: &std::path::Path) -> Vec<PathBuf> {
+        match self {
+            // Everything a rust or http exercise uses is its files and its solution.
+            KindSpec::Rust(_) | KindSpec::Http(_) => Vec::new(),
+            KindSpec::Sql(spec) => [Some(&spec.fixture), spec.hidden_fixture.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|p| crate::pack::resolve_inside(root, p.get_ref()).ok())
+                .collect(),
+            KindSpec::Git(spec) => vec![spec.scenario_path(root)],
+        }
+    }
 }
 
 /// Get an exercise ready for the learner when they arrive at it (a git

@@ -64,25 +64,64 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &RustSpec, target: Target) 
     let name = target_name(exercise, target);
     let tests = spec.mode == Mode::Test;
     let build = build(pack, Selection::One(&name), tests)?;
+    judge(pack, exercise, spec, target, &build, None)
+}
+
+/// Which build of the exercise package an exercise's check needs: the test
+/// harness (mode `test`) or the program (mode `run`).
+pub fn needs_tests(spec: &RustSpec) -> bool {
+    spec.mode == Mode::Test
+}
+
+/// Whether a check of `target` requires strict clippy: when the exercise asks
+/// for it, and always for a reference solution, which every learner who passes
+/// reads.
+pub fn wants_clippy(spec: &RustSpec, target: Target) -> bool {
+    spec.clippy || target == Target::Solution
+}
+
+/// Judge one target from a build that already happened (one target's own, or
+/// the whole package's in a batch). `lints`: clippy already run over the
+/// batch's targets ([`clippy_targets`]); without it, clippy runs on the one
+/// target when it is wanted ([`wants_clippy`]).
+pub fn judge(
+    pack: &Pack,
+    exercise: &Exercise,
+    spec: &RustSpec,
+    target: Target,
+    build: &BuildReport,
+    lints: Option<&LintReport>,
+) -> Result<Outcome> {
+    let name = target_name(exercise, target);
     let executable = match build.result(&name) {
         Ok(exe) => exe,
         Err(failed) => return Ok(failed),
     };
-    let mut outcome = if tests {
-        let expected = if target == Target::Solution {
-            Vec::new()
-        } else {
-            starter_tests(pack, exercise)
+    let mut outcome = if needs_tests(spec) {
+        let expected = match target {
+            Target::Learner => starter_tests(pack, exercise),
+            // `dev check`: the starter as it is now, and a solution that keeps
+            // every test of its starter (one that dropped them would pass for
+            // nothing).
+            Target::Starter | Target::Solution => exercise
+                .files
+                .first()
+                .and_then(|f| std::fs::read_to_string(pack.path(f)).ok())
+                .map(|text| test_names(&text))
+                .unwrap_or_default(),
         };
         run_tests(pack, &executable, exercise.timeout, &spec.env, &expected)?
     } else {
         run_program(pack, &executable, exercise.timeout, &spec.env)?
     };
-    if outcome.status.passed()
-        && spec.clippy
-        && let Some(lints) = clippy(pack, &name)?
-    {
-        outcome = lints;
+    if outcome.status.passed() && wants_clippy(spec, target) {
+        let verdict = match lints {
+            Some(report) => report.verdict(&name),
+            None => clippy(pack, &name)?,
+        };
+        if let Some(lints) = verdict {
+            outcome = lints;
+        }
     }
     if !build.warnings(&name).is_empty() && outcome.status.passed() {
         outcome.push(Detail::Output {
@@ -118,6 +157,14 @@ pub struct Diagnostic {
 }
 
 impl BuildReport {
+    /// A build that could not even start (no cargo): every target reports `why`.
+    pub fn not_started(why: String) -> Self {
+        BuildReport {
+            cargo_stderr: why,
+            ..Default::default()
+        }
+    }
+
     /// The executable of `name`, or the outcome that explains why there is none.
     pub fn result(&self, name: &str) -> std::result::Result<PathBuf, Outcome> {
         if let Some(exe) = self.executables.get(name) {
@@ -181,6 +228,25 @@ pub enum Selection<'a> {
 /// Build targets of the exercise package in one cargo invocation. With
 /// `tests`, the test harnesses; without, the programs.
 pub fn build(pack: &Pack, selection: Selection<'_>, tests: bool) -> Result<BuildReport> {
+    build_in(&pack.exercise_manifest(), &target_dir(pack), selection, tests)
+}
+
+/// The exercise package's target dir: always its own, whatever
+/// `CARGO_TARGET_DIR` the learner's shell sets, so that two packs (or a pack
+/// and the fixtures of a test) never share executables of the same name.
+pub fn target_dir(pack: &Pack) -> PathBuf {
+    pack.root.join("exercises").join("target")
+}
+
+/// [`build`] for a given manifest and target dir (`dev check` builds a
+/// stand-in manifest into the pack's target dir when some targets' files are
+/// missing).
+pub fn build_in(
+    manifest: &Path,
+    target_dir: &Path,
+    selection: Selection<'_>,
+    tests: bool,
+) -> Result<BuildReport> {
     let mut cmd = Cmd::new("cargo");
     cmd = match (selection, tests) {
         (Selection::One(name), true) => cmd.args(["test", "--no-run", "--bin", name]),
@@ -188,14 +254,15 @@ pub fn build(pack: &Pack, selection: Selection<'_>, tests: bool) -> Result<Build
         (Selection::All, true) => cmd.args(["build", "--tests", "--keep-going"]),
         (Selection::All, false) => cmd.args(["build", "--bins", "--keep-going"]),
     };
-    let done = cmd
+    cmd = cmd
         .arg("--manifest-path")
-        .arg(pack.exercise_manifest())
+        .arg(manifest)
         .args(["--message-format=json-diagnostic-rendered-ansi", "--quiet"])
         .timeout(BUILD_TIMEOUT)
         .output_cap(64 * 1024 * 1024)
         .env("CARGO_TERM_COLOR", "always")
-        .run()?;
+        .env("CARGO_TARGET_DIR", target_dir);
+    let done = cmd.run()?;
     Ok(parse_build(&done, tests))
 }
 
@@ -303,9 +370,13 @@ struct CompilerSpan {
 }
 
 fn program_env(pack: &Pack, cmd: Cmd, env: &BTreeMap<String, String>) -> Cmd {
+    // No backtraces unless the exercise asks for them (its `env`): a verdict
+    // must not depend on the learner's shell, and a panicking test that prints
+    // a backtrace takes ~100 ms instead of ~2 ms to finish.
     let mut cmd = cmd
         .cwd(pack.root.join("exercises"))
-        .env("BACKLINGS_SEED", super::seed().to_string());
+        .env("BACKLINGS_SEED", super::seed().to_string())
+        .env("RUST_BACKTRACE", "0");
     for (key, value) in env {
         cmd = cmd.env(key, value);
     }
@@ -467,6 +538,7 @@ pub fn clippy(pack: &Pack, name: &str) -> Result<Option<Outcome>> {
         .args([
             "--quiet", "--color", "always", "--bin", name, "--", "-D", "warnings",
         ])
+        .env("CARGO_TARGET_DIR", target_dir(pack))
         .timeout(BUILD_TIMEOUT)
         .run()?;
     if done.success() {
@@ -488,6 +560,101 @@ pub fn clippy(pack: &Pack, name: &str) -> Result<Option<Outcome>> {
             },
         ),
     ))
+}
+
+/// Strict clippy (`-D warnings`) over some bins of the exercise package in one
+/// cargo call, its findings mapped back to their targets.
+#[derive(Debug, Default)]
+pub struct LintReport {
+    /// Target name → rendered lints (and compile errors) under `-D warnings`.
+    by_target: HashMap<String, Vec<String>>,
+    /// Set when clippy could not run at all (not installed, bad manifest).
+    pub unavailable: Option<String>,
+}
+
+impl LintReport {
+    pub fn not_run(why: String) -> Self {
+        LintReport {
+            unavailable: Some(why),
+            ..Default::default()
+        }
+    }
+
+    /// `None` when `name` is clean, else the failing outcome.
+    pub fn verdict(&self, name: &str) -> Option<Outcome> {
+        if let Some(why) = &self.unavailable {
+            return Some(Outcome::error(why.clone()));
+        }
+        let lints = self.by_target.get(name).filter(|l| !l.is_empty())?;
+        Some(
+            Outcome::fail(format!(
+                "the tests pass, but clippy -D warnings finds {} problem{}",
+                lints.len(),
+                if lints.len() == 1 { "" } else { "s" }
+            ))
+            .with(Detail::Output {
+                title: "cargo clippy -- -D warnings".into(),
+                text: lints.join("\n"),
+                truncated_bytes: 0,
+            }),
+        )
+    }
+}
+
+/// Lint `targets` of the package at `manifest`, built into `target_dir`.
+pub fn clippy_targets(manifest: &Path, target_dir: &Path, targets: &[String]) -> Result<LintReport> {
+    let mut cmd = Cmd::new("cargo").args(["clippy", "--keep-going"]);
+    for target in targets {
+        cmd = cmd.arg("--bin").arg(target);
+    }
+    cmd = cmd
+        .arg("--manifest-path")
+        .arg(manifest)
+        .args([
+            "--message-format=json-diagnostic-rendered-ansi",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TERM_COLOR", "always")
+        .env("CARGO_TARGET_DIR", target_dir)
+        .timeout(BUILD_TIMEOUT)
+        .output_cap(64 * 1024 * 1024);
+    let done = cmd.run()?;
+    let stderr = done.stderr.text();
+    if stderr.contains("no such command") || stderr.contains("is not installed") {
+        return Ok(LintReport::not_run(
+            "clippy is not installed, so nothing could be linted (`rustup component add clippy`)".into(),
+        ));
+    }
+    let mut report = LintReport::default();
+    let mut any_message = false;
+    for line in done.stdout.text().lines() {
+        let Ok(msg) = serde_json::from_str::<CargoMessage>(line) else {
+            continue;
+        };
+        if msg.reason != "compiler-message" {
+            continue;
+        }
+        let (Some(target), Some(message)) = (msg.target, msg.message) else {
+            continue;
+        };
+        any_message = true;
+        if message.message.contains("aborting due to") || !message.level.starts_with("error") {
+            continue;
+        }
+        if let Some(rendered) = message.rendered {
+            report.by_target.entry(target.name).or_default().push(rendered);
+        }
+    }
+    if !done.success() && !any_message {
+        report.unavailable = Some(format!(
+            "cargo clippy failed before linting anything: {}",
+            stderr.trim()
+        ));
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

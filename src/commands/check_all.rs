@@ -1,4 +1,7 @@
 //! `backlings check`: every exercise, in pack order; updates the progress.
+//!
+//! Uses the batch engine: the exercise package is built once for every rust
+//! and http exercise, then the checks run side by side (see `check::batch`).
 
 use std::process::ExitCode;
 
@@ -6,29 +9,47 @@ use anyhow::Result;
 use console::style;
 
 use super::Session;
-use crate::check::{self, Target};
+use crate::check::Target;
+use crate::check::batch::{self, Job, Manifest, Options};
 use crate::view::json::{Entry, Report};
+use crate::view::progress::Progress;
 use crate::view::terminal::status_label;
 
 pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
+    let pack = &session.pack;
+    let jobs: Vec<Job<'_>> = pack
+        .exercises
+        .iter()
+        .map(|exercise| Job {
+            exercise,
+            target: Target::Learner,
+        })
+        .collect();
+    let options = Options {
+        manifest: Manifest::of(pack),
+    };
+    let progress = Progress::for_stderr(Progress::Quiet);
+    let outcomes = batch::run(pack, &jobs, &options, &progress);
+    progress.clear();
+
     let mut entries = Vec::new();
-    let mut all_passed = true;
-    for exercise in &session.pack.exercises {
-        let outcome = check::check(&session.pack, exercise, Target::Learner);
-        session.state.set_done(&exercise.name, outcome.status.passed());
-        all_passed &= outcome.status.passed();
+    for (job, outcome) in jobs.iter().zip(&outcomes) {
+        session
+            .state
+            .set_done(&job.exercise.name, outcome.status.passed());
         if !json {
             println!(
                 "{:<8} {:<32} {}",
                 status_label(outcome.status),
-                exercise.name,
+                job.exercise.name,
                 style(&outcome.message).dim()
             );
         }
-        entries.push(Entry::new(exercise, &outcome));
+        entries.push(Entry::new(job.exercise, outcome));
     }
     session.state.save()?;
     let report = Report::new(entries);
+    let all_passed = report.summary.failed == 0;
     if json {
         report.print();
     } else {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{Args, Command, DevCommand};
+use crate::cli::{Args, Command};
 use crate::pack::Pack;
 use crate::state::State;
 
@@ -58,10 +58,6 @@ pub fn dispatch(args: Args) -> Result<ExitCode> {
         Some(Command::Reset { name }) => reset::run(Session::open(pack_dir)?, &name),
         Some(Command::Check { json }) => check_all::run(Session::open(pack_dir)?, json),
         Some(Command::Solution { name }) => solution::run(&Session::open(pack_dir)?, &name),
-        Some(Command::Dev(dev)) => match dev {
-            DevCommand::New { .. } | DevCommand::Check { .. } | DevCommand::Init { .. } => {
-                anyhow::bail!("the dev commands are not built yet")
-            }
-        },
+        Some(Command::Dev(dev)) => crate::dev::dispatch(dev, pack_dir),
     }
 }

@@ -1,1 +1,29 @@
-//! Instructor tooling: `dev new`, `dev check`, `dev init` (being built).
+//! Instructor tooling: `dev new` adds an exercise, `dev check` proves a pack
+//! sound, `dev init` starts a pack of one's own.
+
+mod check;
+mod edit;
+mod finding;
+mod init;
+mod new;
+mod package;
+mod stray;
+mod templates;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::DevCommand;
+
+pub fn dispatch(command: DevCommand, pack_dir: Option<&Path>) -> Result<ExitCode> {
+    match command {
+        DevCommand::New { name, kind, stage } => new::run(pack_dir, &name, kind.into(), &stage),
+        DevCommand::Check { json } => check::run(pack_dir, json),
+        DevCommand::Init { dir, kind } => {
+            let kinds: Vec<_> = kind.into_iter().map(Into::into).collect();
+            init::run(&dir, &kinds)
+        }
+    }
+}

@@ -38,6 +38,13 @@ pub struct Pack {
     pub exercises: Vec<Exercise>,
 }
 
+/// A pack read as far as it goes, and what is wrong with it.
+#[derive(Debug)]
+pub struct Survey {
+    pub pack: Pack,
+    pub problems: Vec<Problem>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Stage {
     pub id: String,
@@ -123,7 +130,22 @@ impl Pack {
         )
     }
 
+    /// Load a pack that learners can use: any problem refuses it.
     pub fn load(root: &Path) -> Result<Pack, PackError> {
+        let survey = Pack::survey(root)?;
+        if survey.problems.is_empty() {
+            Ok(survey.pack)
+        } else {
+            Err(PackError {
+                problems: survey.problems,
+            })
+        }
+    }
+
+    /// Read a pack as far as it goes, for `dev check`: the exercises that could
+    /// be read, beside every problem found. Fails only when info.toml cannot be
+    /// read or parsed at all.
+    pub fn survey(root: &Path) -> Result<Survey, PackError> {
         let root = root.canonicalize().map_err(|e| PackError {
             problems: vec![Problem::in_file(
                 root,
@@ -284,7 +306,7 @@ impl SpecContext<'_> {
     }
 }
 
-fn parse(root: &Path, source: &str) -> Result<Pack, PackError> {
+fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
     let info_path = root.join(INFO_FILE);
     let display_path = PathBuf::from(INFO_FILE);
     let raw: RawInfo = toml::from_str(source).map_err(|e| PackError {
@@ -578,16 +600,15 @@ fn parse(root: &Path, source: &str) -> Result<Pack, PackError> {
     let stage_rank = |id: &str| stages.iter().position(|s| s.id == id).unwrap_or(usize::MAX);
     exercises.sort_by_key(|e| stage_rank(&e.stage));
 
-    if problems.is_empty() {
-        Ok(Pack {
+    Ok(Survey {
+        pack: Pack {
             root: root.to_path_buf(),
             welcome: raw.welcome,
             stages,
             exercises,
-        })
-    } else {
-        Err(PackError { problems })
-    }
+        },
+        problems,
+    })
 }
 
 /// solutions/ mirrors exercises/; an exercise without files (git) gets a
@@ -606,7 +627,7 @@ fn default_solution(files: &[PathBuf], stage: &str, name: &str, kind: Kind) -> O
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+pub fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

@@ -2,4 +2,5 @@
 //! and `--json`.
 
 pub mod json;
+pub mod progress;
 pub mod terminal;
