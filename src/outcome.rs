@@ -19,15 +19,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Error => "error",
-            Status::Timeout => "timeout",
-        }
-    }
-
     pub fn passed(self) -> bool {
         self == Status::Pass
     }

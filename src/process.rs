@@ -74,11 +74,6 @@ impl Cmd {
         self
     }
 
-    pub fn env_remove(mut self, key: impl Into<OsString>) -> Self {
-        self.env.push((key.into(), None));
-        self
-    }
-
     /// Start from an empty environment (then add what the child needs).
     pub fn env_clear(mut self) -> Self {
         self.clear_env = true;
@@ -180,7 +175,6 @@ pub struct Finished {
     pub status: Option<ExitStatus>,
     pub stdout: Captured,
     pub stderr: Captured,
-    pub duration: Duration,
 }
 
 impl Finished {
@@ -245,11 +239,6 @@ impl Running {
         self.child.try_wait().ok().flatten()
     }
 
-    /// Output collected so far, without waiting.
-    pub fn output_so_far(&self) -> (Captured, Captured) {
-        (self.stdout.snapshot(), self.stderr.snapshot())
-    }
-
     /// Wait for the child to exit, up to `limit`. The process group is killed in
     /// every case, so grandchildren that kept the pipes open cannot hang us.
     pub fn wait(mut self, limit: Option<Duration>) -> Result<Finished> {
@@ -305,7 +294,6 @@ impl Running {
             status,
             stdout: self.stdout.finish(),
             stderr: self.stderr.finish(),
-            duration: self.started.elapsed(),
         }
     }
 }
@@ -351,10 +339,6 @@ impl Collector {
             shared,
             thread: Some(thread),
         }
-    }
-
-    fn snapshot(&self) -> Captured {
-        self.shared.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn finish(&mut self) -> Captured {

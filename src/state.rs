@@ -151,10 +151,6 @@ impl State {
         *shown
     }
 
-    pub fn reset_hints(&mut self, name: &str) {
-        self.file.hints_shown.remove(name);
-    }
-
     /// The first exercise not done, in pack order, at or after `from`
     /// (wrapping around); `None` when everything is done.
     pub fn next_unfinished(&self, pack: &Pack, from: usize) -> Option<usize> {

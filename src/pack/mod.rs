@@ -101,8 +101,6 @@ pub struct Exercise {
     /// leading comment of the main file is used.
     pub intro: Option<String>,
     pub spec: KindSpec,
-    /// Line of the `[[exercises]]` entry in info.toml, for messages.
-    pub line: usize,
 }
 
 impl Pack {
@@ -159,6 +157,7 @@ impl Pack {
         parse(&root, &source)
     }
 
+    #[cfg(test)]
     pub fn exercise(&self, name: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.name == name)
     }
@@ -261,7 +260,6 @@ pub struct SpecContext<'a> {
     pub root: &'a Path,
     pub info_path: &'a Path,
     pub source: &'a str,
-    pub exercise: &'a str,
     problems: Vec<Problem>,
 }
 
@@ -519,7 +517,6 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
             root,
             info_path: &display_path,
             source,
-            exercise: &name,
             problems: Vec::new(),
         };
         let spec = match kind {
@@ -583,7 +580,6 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
                 timeout,
                 intro: raw.intro,
                 spec,
-                line: entry_line,
             });
         }
     }
