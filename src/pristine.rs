@@ -14,7 +14,12 @@ use crate::fsutil::write_atomic;
 use crate::pack::{Exercise, Pack};
 
 pub fn copy_path(pack: &Pack, file: &Path) -> PathBuf {
-    pack.state_dir().join("pristine").join(file)
+    copy_path_in(&pack.root, file)
+}
+
+/// The pristine copy of `file` in the pack at `root` (before a `Pack` exists).
+pub fn copy_path_in(root: &Path, file: &Path) -> PathBuf {
+    root.join(".backlings").join("pristine").join(file)
 }
 
 /// Snapshot every exercise file not yet snapshotted. Cheap: one `stat` per file.

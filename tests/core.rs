@@ -454,7 +454,7 @@ fn malformed_missing_file() {
 
 #[test]
 fn malformed_table_of_another_kind() {
-    let info = format!("{VALID_HEAD}{VALID_EXERCISE}[exercises.sql]\n");
+    let info = format!("{VALID_HEAD}{VALID_EXERCISE}[exercises.sql]\nfixture = \"exercises/one.rs\"\n");
     assert_points_at(&info, "info.toml:14:1", "has an `[exercises.sql]` table");
 }
 
@@ -521,4 +521,31 @@ fn symlinks_out_of_the_pack_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("symlink that points outside the pack"));
+}
+
+#[test]
+fn a_deleted_exercise_file_is_a_reset_away_not_a_broken_pack() {
+    let pack = pack_copy("core");
+    backlings(pack.path()).arg("list").assert().success();
+    fs::remove_file(pack.path().join("exercises/basics/add.rs")).unwrap();
+    // The pack still opens; the exercise says how to get its file back.
+    backlings(pack.path()).arg("list").assert().success();
+    backlings(pack.path())
+        .args(["run", "add"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("exercises/basics/add.rs is missing"))
+        .stdout(predicate::str::contains("backlings reset add"));
+    // The other exercises of the package still build.
+    backlings(pack.path())
+        .args(["run", "greet"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("the program failed (exit code 3)"));
+    backlings(pack.path()).args(["reset", "add"]).assert().success();
+    backlings(pack.path())
+        .args(["run", "add"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 of 2 tests failed"));
 }

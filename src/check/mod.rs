@@ -37,6 +37,15 @@ pub fn seed() -> u64 {
 /// Check one exercise. Never panics on the learner's input: whatever goes
 /// wrong becomes an outcome.
 pub fn check(pack: &Pack, exercise: &Exercise, target: Target) -> Outcome {
+    if target == Target::Learner
+        && let Some(gone) = exercise.files.iter().find(|f| !pack.path(f).exists())
+    {
+        return Outcome::error(format!(
+            "{} is missing: `backlings reset {}` brings the starter back",
+            gone.display(),
+            exercise.name
+        ));
+    }
     timed(|| match &exercise.spec {
         KindSpec::Rust(spec) => rust::check(pack, exercise, spec, target),
         KindSpec::Sql(spec) => sql::check(pack, exercise, spec, target),

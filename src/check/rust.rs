@@ -202,18 +202,44 @@ impl BuildReport {
                 ),
             );
         }
-        Err(
-            Outcome::error(format!("cargo could not build `{name}`")).with(Detail::Output {
-                title: "cargo".into(),
-                text: self.cargo_stderr.clone(),
-                truncated_bytes: 0,
-            }),
-        )
+        let evidence = Detail::Output {
+            title: "cargo".into(),
+            text: self.cargo_stderr.clone(),
+            truncated_bytes: 0,
+        };
+        // A deleted exercise file makes cargo refuse the whole package: say
+        // which file, and how to get it back.
+        if let Some((missing, path)) = missing_target(&self.cargo_stderr) {
+            let exercise = missing.trim_end_matches("_sol");
+            return Err(Outcome::error(format!(
+                "the exercise package lacks {path}, so cargo builds nothing: \
+                 `backlings reset {exercise}` brings it back"
+            ))
+            .with(evidence));
+        }
+        Err(Outcome::error(format!("cargo could not build `{name}`")).with(evidence))
     }
 
     pub fn warnings(&self, name: &str) -> String {
         self.warnings.get(name).map(|w| w.join("\n")).unwrap_or_default()
     }
+}
+
+/// cargo's "can't find `NAME` bin at `PATH`": the target and its path.
+fn missing_target(cargo_stderr: &str) -> Option<(String, String)> {
+    static CANT_FIND: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    // Cargo has worded it both ways.
+    let re = CANT_FIND.get_or_init(|| {
+        Regex::new(r"can't find (?:`([^`]+)` bin|bin `([^`]+)`) at (?:path )?`([^`]+)`").expect("valid regex")
+    });
+    let caps = re.captures(cargo_stderr)?;
+    let name = caps.get(1).or(caps.get(2))?.as_str().to_string();
+    let path = &caps[3];
+    let path = match path.rfind("/exercises/") {
+        Some(at) => path[at + 1..].to_string(),
+        None => format!("exercises/{path}"),
+    };
+    Some((name, path))
 }
 
 /// Which targets of the exercise package to build.
@@ -660,6 +686,21 @@ pub fn clippy_targets(manifest: &Path, target_dir: &Path, targets: &[String]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_file_cargo_cannot_find() {
+        let stderr = "error: failed to parse manifest\n\nCaused by:\n  can't find `add` bin at `basics/add.rs` or `src/bin/add.rs`.";
+        assert_eq!(
+            missing_target(stderr),
+            Some(("add".into(), "exercises/basics/add.rs".into()))
+        );
+        let newer = "error: can't find bin `add` at path `/tmp/p/exercises/basics/add.rs`";
+        assert_eq!(
+            missing_target(newer),
+            Some(("add".into(), "exercises/basics/add.rs".into()))
+        );
+        assert_eq!(missing_target("error: something else"), None);
+    }
 
     #[test]
     fn finds_test_names() {

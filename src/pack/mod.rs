@@ -43,6 +43,10 @@ pub struct Pack {
 pub struct Survey {
     pub pack: Pack,
     pub problems: Vec<Problem>,
+    /// Learner files that are missing although the runner once saw them (it
+    /// kept a pristine copy): the learner deleted them. Not a defect of the
+    /// pack — `reset` restores them — so `load` lets the pack open.
+    pub deleted_by_learner: Vec<Problem>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +134,8 @@ impl Pack {
 
     /// Load a pack that learners can use: any problem refuses it.
     pub fn load(root: &Path) -> Result<Pack, PackError> {
-        let survey = Pack::survey(root)?;
+        let mut survey = Pack::survey(root)?;
+        survey.problems.retain(|p| !survey.deleted_by_learner.contains(p));
         if survey.problems.is_empty() {
             Ok(survey.pack)
         } else {
@@ -320,6 +325,7 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
     })?;
     let _ = info_path;
     let mut problems = Vec::new();
+    let mut deleted_by_learner = Vec::new();
     let at = |span: Range<usize>, msg: String, help: &str| {
         Problem::at(&display_path, source, Some(span), msg).help(help.to_string())
     };
@@ -405,11 +411,15 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
             match resolve_inside(root, file.get_ref()) {
                 Ok(p) => {
                     if !root.join(&p).is_file() {
-                        problems.push(at(
+                        let problem = at(
                             file.span(),
                             format!("`{}` does not exist", file.get_ref()),
                             "create the file, or fix the path (relative to the folder holding info.toml)",
-                        ));
+                        );
+                        if crate::pristine::copy_path_in(root, &p).is_file() {
+                            deleted_by_learner.push(problem.clone());
+                        }
+                        problems.push(problem);
                     }
                     files.push(p);
                 }
@@ -604,6 +614,7 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
             exercises,
         },
         problems,
+        deleted_by_learner,
     })
 }
 
