@@ -10,8 +10,9 @@ mod screen;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,7 @@ use crossterm::event::{
     self as term_event, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 
+use crate::check::batch::{self, Job, Manifest, Options};
 use crate::check::{self, Target};
 use crate::commands::Session;
 use crate::outcome::Outcome;
@@ -488,13 +490,30 @@ fn start_checker(pack: Arc<Pack>, events: Sender<AppEvent>) -> Sender<CheckReque
                     AppEvent::CheckDone { generation, outcome }
                 }
                 CheckRequest::All => {
-                    let total = pack.exercises.len();
-                    let mut results = Vec::with_capacity(total);
-                    for (done, exercise) in pack.exercises.iter().enumerate() {
-                        let _ = events.send(AppEvent::CheckAllProgress { done, total });
-                        let outcome = check::check(&pack, exercise, Target::Learner);
-                        results.push((exercise.name.clone(), outcome.status.passed()));
-                    }
+                    // The batch engine: one cargo build for every rust and
+                    // http exercise, then the checks side by side.
+                    let jobs: Vec<Job<'_>> = pack
+                        .exercises
+                        .iter()
+                        .map(|exercise| Job {
+                            exercise,
+                            target: Target::Learner,
+                        })
+                        .collect();
+                    let options = Options {
+                        manifest: Manifest::of(&pack),
+                    };
+                    let observer = WatchObserver {
+                        events: Mutex::new(events.clone()),
+                        done: AtomicUsize::new(0),
+                        total: AtomicUsize::new(jobs.len()),
+                    };
+                    let outcomes = batch::run(&pack, &jobs, &options, &observer);
+                    let results = jobs
+                        .iter()
+                        .zip(&outcomes)
+                        .map(|(job, outcome)| (job.exercise.name.clone(), outcome.status.passed()))
+                        .collect();
                     AppEvent::CheckAllDone(results)
                 }
             };
@@ -504,6 +523,37 @@ fn start_checker(pack: Arc<Pack>, events: Sender<AppEvent>) -> Sender<CheckReque
         }
     });
     tx
+}
+
+/// Turns a batch's progress into events for the screen.
+struct WatchObserver {
+    events: Mutex<Sender<AppEvent>>,
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl WatchObserver {
+    fn send(&self, done: usize) {
+        let total = self.total.load(Ordering::Relaxed);
+        let events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = events.send(AppEvent::CheckAllProgress { done, total });
+    }
+}
+
+impl batch::Observer for WatchObserver {
+    fn step(&self, _what: &str) {
+        self.send(0);
+    }
+
+    fn checking(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        self.send(0);
+    }
+
+    fn finished(&self, _job: &Job<'_>, _outcome: &Outcome) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.send(done);
+    }
 }
 
 /// On the first start (no build of the exercise package yet), build its
