@@ -209,6 +209,13 @@ fn check_fresh(
         Ok(marker) => marker,
         Err(err) => return Ok(error_outcome(&format!("setting up the scenario failed: {err:#}"))),
     };
+    // `dev check` of a starter also proves the setup deterministic: every
+    // learner (and every test) must get the same hashes.
+    if solution.is_none()
+        && let Some(differs) = nondeterministic(&sandbox, scenario)?
+    {
+        return Ok(differs);
+    }
     // The answer files as shipped, copied where a solution script may write.
     let mut answers = BTreeMap::new();
     for file in &exercise.files {
@@ -225,6 +232,56 @@ fn check_fresh(
         return Ok(failed);
     }
     judge(&sandbox, scenario, &marker.commits, &answers)
+}
+
+/// Build the scenario a second time and compare every ref (and origin's):
+/// `None` when both builds agree, else the error outcome naming the refs.
+fn nondeterministic(first: &Sandbox, scenario: &Scenario) -> Result<Option<Outcome>> {
+    let tmp = tempfile::Builder::new()
+        .prefix("backlings-git-")
+        .tempdir()
+        .context("creating a temp dir for a second sandbox")?;
+    let second = Sandbox::inside(tmp.path());
+    scenario::build(&second, scenario)?;
+    let refs = |sandbox: &Sandbox| -> Result<String> {
+        let mut all = sandbox::run_ok(
+            &sandbox
+                .git()
+                .args(["for-each-ref", "--format=%(refname) %(objectname)"]),
+        )?;
+        all.push_str(&sandbox::run_ok(&sandbox.git().args(["rev-parse", "HEAD"])).unwrap_or_default());
+        if sandbox.origin().join("HEAD").is_file() {
+            all.push_str(&sandbox::run_ok(
+                &sandbox
+                    .git_origin()
+                    .args(["for-each-ref", "--format=origin %(refname) %(objectname)"]),
+            )?);
+        }
+        Ok(all)
+    };
+    let (a, b) = (refs(first)?, refs(&second)?);
+    if a == b {
+        return Ok(None);
+    }
+    let differing: Vec<&str> = a
+        .lines()
+        .filter(|line| !b.lines().any(|other| other == *line))
+        .collect();
+    Ok(Some(
+        error_outcome("the scenario's setup is not deterministic: two builds gave different commits")
+            .with(Detail::Mismatch {
+                what: "refs of two builds".into(),
+                expected: a.trim().to_string(),
+                found: b.trim().to_string(),
+            })
+            .with(Detail::Text {
+                text: format!(
+                    "Differing: {}. Something in a step depends on the moment or the machine (a raw `git` \
+                     step with its own date, a file with the current time): give it fixed values.",
+                    differing.join(", ")
+                ),
+            }),
+    ))
 }
 
 /// Run a reference solution in the sandbox as a learner would: in the work

@@ -398,3 +398,29 @@ fn a_repository_without_commits_is_judged_not_broken() {
         "message of `HEAD`: expected \"Start\", found no commits yet"
     );
 }
+
+#[test]
+fn a_second_build_must_give_the_same_commits() {
+    let (_dir, pack) = pack("examples");
+    let exercise = pack.exercise("publish_feature").unwrap();
+    let scenario = spec_of(exercise).load(&pack.root, &exercise.files).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let first = Sandbox::inside(tmp.path());
+    scenario::build(&first, &scenario).unwrap();
+    assert!(
+        nondeterministic(&first, &scenario).unwrap().is_none(),
+        "the fixture is deterministic"
+    );
+    // A build that drifted (here: one more commit) is caught and named.
+    sandbox::run_ok(&first.git().args(["commit", "--allow-empty", "-q", "-m", "drift"])).unwrap();
+    let drift = nondeterministic(&first, &scenario)
+        .unwrap()
+        .expect("the drift is seen");
+    assert_eq!(drift.status, Status::Error);
+    assert!(drift.message.contains("not deterministic"), "{}", drift.message);
+    assert!(
+        serde_json::to_string(&drift.details)
+            .unwrap()
+            .contains("refs/heads/main")
+    );
+}
