@@ -26,6 +26,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     view::terminal::respect_no_color();
     process::install_signal_handler();
     let args = cli::Args::parse();
@@ -52,4 +53,24 @@ fn report_peak_memory() {
     {
         eprintln!("backlings-peak-rss: {}", line.trim_start_matches("VmHWM:").trim());
     }
+}
+
+/// `backlings list | head` closes stdout early; `println!` then panics with
+/// "Broken pipe". Like any Unix filter, stop quietly instead — after killing
+/// the children, which a plain SIGPIPE death would leave behind.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            process::kill_all();
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

@@ -549,3 +549,21 @@ fn a_deleted_exercise_file_is_a_reset_away_not_a_broken_pack() {
         .code(1)
         .stdout(predicate::str::contains("1 of 2 tests failed"));
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let pack = pack_copy("core");
+    // A pipe whose reading end is already gone: the first write fails at once.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backlings"))
+        .arg("--pack")
+        .arg(pack.path())
+        .arg("list")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!stderr_of(&out).contains("panicked"), "{}", stderr_of(&out));
+    assert_eq!(out.status.code(), Some(141));
+}

@@ -143,8 +143,13 @@ impl KindSpec {
     /// does (`pack::resolve_inside`).
     pub fn referenced_files(&self, root: &std::path::Path) -> Vec<PathBuf> {
         match self {
-            // Everything a rust or http exercise uses is its files and its solution.
-            KindSpec::Rust(_) | KindSpec::Http(_) => Vec::new(),
+            // Everything a rust exercise uses is its file and its solution.
+            KindSpec::Rust(_) => Vec::new(),
+            KindSpec::Http(spec) => spec
+                .assets
+                .iter()
+                .filter_map(|p| crate::pack::resolve_inside(root, p.get_ref()).ok())
+                .collect(),
             KindSpec::Sql(spec) => [Some(&spec.fixture), spec.hidden_fixture.as_ref()]
                 .into_iter()
                 .flatten()

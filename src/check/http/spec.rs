@@ -31,6 +31,11 @@ pub struct HttpSpec {
     /// Extra environment for the server (PORT is always set by the runner).
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// Data files the server reads (a static site, say), relative to the
+    /// pack root: part of the exercise for `dev check`, never edited by the
+    /// learner, so not shown as files to edit.
+    #[serde(default)]
+    pub assets: Vec<Spanned<String>>,
     /// Run in order against one server; state carries from one to the next.
     pub exchanges: Spanned<Vec<Spanned<Exchange>>>,
 }
@@ -127,6 +132,9 @@ impl HttpSpec {
     }
 
     pub fn validate(&self, ctx: &mut SpecContext<'_>) {
+        for asset in &self.assets {
+            ctx.existing_path(asset);
+        }
         let limits = [
             ("startup_secs", &self.startup_secs),
             ("request_timeout_secs", &self.request_timeout_secs),
