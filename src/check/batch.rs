@@ -23,6 +23,19 @@ pub struct Job<'p> {
     pub target: Target,
 }
 
+impl<'p> Job<'p> {
+    /// The learner's version of every exercise of the pack, in pack order.
+    pub fn every_learner_exercise(pack: &'p Pack) -> Vec<Job<'p>> {
+        pack.exercises
+            .iter()
+            .map(|exercise| Job {
+                exercise,
+                target: Target::Learner,
+            })
+            .collect()
+    }
+}
+
 /// Where the batch's cargo calls find the exercise package.
 #[derive(Clone, Debug)]
 pub struct Manifest {

@@ -9,7 +9,6 @@ use anyhow::Result;
 use console::style;
 
 use super::Session;
-use crate::check::Target;
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::view::json::{Entry, Report};
 use crate::view::progress::Progress;
@@ -17,14 +16,7 @@ use crate::view::terminal::status_label;
 
 pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
     let pack = &session.pack;
-    let jobs: Vec<Job<'_>> = pack
-        .exercises
-        .iter()
-        .map(|exercise| Job {
-            exercise,
-            target: Target::Learner,
-        })
-        .collect();
+    let jobs = Job::every_learner_exercise(pack);
     let options = Options {
         manifest: Manifest::of(pack),
     };

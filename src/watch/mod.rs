@@ -492,14 +492,7 @@ fn start_checker(pack: Arc<Pack>, events: Sender<AppEvent>) -> Sender<CheckReque
                 CheckRequest::All => {
                     // The batch engine: one cargo build for every rust and
                     // http exercise, then the checks side by side.
-                    let jobs: Vec<Job<'_>> = pack
-                        .exercises
-                        .iter()
-                        .map(|exercise| Job {
-                            exercise,
-                            target: Target::Learner,
-                        })
-                        .collect();
+                    let jobs = Job::every_learner_exercise(&pack);
                     let options = Options {
                         manifest: Manifest::of(&pack),
                     };
