@@ -42,7 +42,8 @@ def main():
     original = path.read_bytes()
     bare = ["cargo", "test", "--quiet", "--manifest-path", "exercises/Cargo.toml", "--bin", name]
     runner = [str(BIN), "run", name]
-    samples = {"bare": [], "runner": []}
+    listing = [str(BIN), "list"]
+    samples = {"bare": [], "runner": [], "start": []}
     try:
         # Warm both paths once (the first build is not what a save costs).
         timed(bare)
@@ -51,6 +52,10 @@ def main():
             path.write_bytes(original + f"\n// bench edit {i}\n".encode())
             which = "bare" if i % 2 == 0 else "runner"
             samples[which].append(timed(bare if which == "bare" else runner))
+            if which == "runner":
+                # The runner's own start (process + loading the pack), which
+                # watch mode pays once, not per save.
+                samples["start"].append(timed(listing))
     finally:
         path.write_bytes(original)
     bare_ms = statistics.median(samples["bare"]) * 1000
@@ -58,7 +63,11 @@ def main():
     print(f"exercise: {name}, rounds: {rounds} each")
     print(f"bare `cargo test --bin {name}`: median {bare_ms:.0f} ms")
     print(f"`backlings run {name}`:        median {runner_ms:.0f} ms")
+    start_ms = statistics.median(samples["start"]) * 1000
     print(f"ratio runner/bare: {runner_ms / bare_ms:.2f} (runner adds {runner_ms - bare_ms:+.0f} ms)")
+    print(f"runner start (`backlings list`): median {start_ms:.0f} ms")
+    watch_ms = runner_ms - start_ms
+    print(f"per save in watch mode (run minus start): {watch_ms:.0f} ms, ratio {watch_ms / bare_ms:.2f}")
 
 
 if __name__ == "__main__":

@@ -370,7 +370,7 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
     }
 
     let mut exercises = Vec::new();
-    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<String, usize> = HashMap::new(); // name → byte offset
     let known_stages = stages
         .iter()
         .map(|s| s.id.as_str())
@@ -378,7 +378,6 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
         .join(", ");
     for spanned in raw.exercises {
         let entry_span = spanned.span();
-        let entry_line = line_col(source, entry_span.start).0;
         let raw = spanned.into_inner();
         let name = raw.name.get_ref().clone();
         if !is_identifier(&name) {
@@ -388,7 +387,9 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
                 "use lowercase letters, digits and `_` (it is also a cargo target name), e.g. `select_where`",
             ));
         }
-        if let Some(first_line) = names.insert(name.clone(), entry_line) {
+        // Positions, not lines: counting lines for every entry would be quadratic.
+        if let Some(first_at) = names.insert(name.clone(), entry_span.start) {
+            let first_line = line_col(source, first_at).0;
             problems.push(at(
                 raw.name.span(),
                 format!("exercise `{name}` is declared twice (first at line {first_line})"),
