@@ -72,10 +72,15 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
                 None => check(pack, exercise, target),
             }
         }
-        // The http kind builds its server itself until it reads
-        // `prebuilt.programs`; the batch built every program already, so that
-        // build finds nothing left to do.
-        KindSpec::Sql(_) | KindSpec::Git(_) | KindSpec::Http(_) => check(pack, exercise, target),
+        // The server and its unit tests come from the batch's builds.
+        KindSpec::Http(spec) => {
+            let builds = http::Builds {
+                programs: prebuilt.programs.as_ref(),
+                tests: prebuilt.tests.as_ref(),
+            };
+            timed(|| http::check_with(pack, exercise, spec, target, &builds))
+        }
+        KindSpec::Sql(_) | KindSpec::Git(_) => check(pack, exercise, target),
     }
 }
 
@@ -112,9 +117,10 @@ pub fn needs(exercise: &Exercise) -> Needs {
             programs: !rust::needs_tests(spec),
         },
         // A server: its program.
+        // A server: its program, and its unit tests' harness.
         KindSpec::Http(_) => Needs {
             programs: true,
-            ..Needs::default()
+            tests: true,
         },
         KindSpec::Sql(_) | KindSpec::Git(_) => Needs::default(),
     }

@@ -37,13 +37,39 @@ use server::Server;
 use template::Vars;
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &HttpSpec, target: Target) -> Result<Outcome> {
+    check_with(pack, exercise, spec, target, &Builds::default())
+}
+
+/// Builds a batch already made for every target (`dev check`, `check`): the
+/// server and its tests come from them instead of cargo calls of their own,
+/// which would queue on cargo's lock one exercise at a time.
+#[derive(Default, Clone, Copy)]
+pub struct Builds<'a> {
+    pub programs: Option<&'a rust::BuildReport>,
+    pub tests: Option<&'a rust::BuildReport>,
+}
+
+pub fn check_with(
+    pack: &Pack,
+    exercise: &Exercise,
+    spec: &HttpSpec,
+    target: Target,
+    builds: &Builds<'_>,
+) -> Result<Outcome> {
     let name = rust::target_name(exercise, target);
-    let build = rust::build(pack, Selection::One(&name), false)?;
+    let own_build;
+    let build = match builds.programs {
+        Some(build) => build,
+        None => {
+            own_build = rust::build(pack, Selection::One(&name), false)?;
+            &own_build
+        }
+    };
     let program = match build.result(&name) {
         Ok(program) => program,
         Err(failed) => return Ok(failed),
     };
-    let tests_passed = match unit_tests(pack, exercise, spec, target, &name)? {
+    let tests_passed = match unit_tests(pack, exercise, spec, target, &name, builds.tests)? {
         UnitTests::None => None,
         UnitTests::Passed(summary) => Some(summary),
         UnitTests::Failed(outcome) => return Ok(outcome),
@@ -80,6 +106,7 @@ fn unit_tests(
     spec: &HttpSpec,
     target: Target,
     name: &str,
+    prebuilt: Option<&rust::BuildReport>,
 ) -> Result<UnitTests> {
     let file = match target {
         Target::Solution => exercise.solution.clone(),
@@ -98,7 +125,14 @@ fn unit_tests(
     if rust::test_names(&source).is_empty() && expected.is_empty() {
         return Ok(UnitTests::None);
     }
-    let build = rust::build(pack, Selection::One(name), true)?;
+    let own_build;
+    let build = match prebuilt {
+        Some(build) => build,
+        None => {
+            own_build = rust::build(pack, Selection::One(name), true)?;
+            &own_build
+        }
+    };
     let harness = match build.result(name) {
         Ok(harness) => harness,
         Err(failed) => return Ok(UnitTests::Failed(failed)),
@@ -111,7 +145,6 @@ fn unit_tests(
     Ok(UnitTests::Failed(outcome))
 }
 
-/// Start the server, run every exchange, stop the server.
 /// Start the server, run every exchange, stop the server.
 fn converse(
     pack: &Pack,
