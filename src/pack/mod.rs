@@ -192,13 +192,7 @@ impl Pack {
 
     /// A suggestion for a name that is not in the pack.
     pub fn unknown_exercise(&self, name: &str) -> anyhow::Error {
-        let close: Vec<&str> = self
-            .exercises
-            .iter()
-            .map(|e| e.name.as_str())
-            .filter(|n| n.contains(name) || name.contains(*n) || edit_distance(n, name) <= 2)
-            .take(3)
-            .collect();
+        let close = close_names(self.exercises.iter().map(|e| e.name.as_str()), name);
         let help = if close.is_empty() {
             "`backlings list` shows every exercise".to_string()
         } else {
@@ -206,6 +200,15 @@ impl Pack {
         };
         anyhow::anyhow!("no exercise named `{name}` in this pack\n  help: {help}")
     }
+}
+
+/// Up to three of `known` that look like a misspelt `wanted`, for "did you mean".
+pub fn close_names<'a>(known: impl IntoIterator<Item = &'a str>, wanted: &str) -> Vec<&'a str> {
+    known
+        .into_iter()
+        .filter(|k| k.contains(wanted) || wanted.contains(k) || edit_distance(k, wanted) <= 2)
+        .take(3)
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -310,7 +313,6 @@ impl SpecContext<'_> {
 }
 
 fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
-    let info_path = root.join(INFO_FILE);
     let display_path = PathBuf::from(INFO_FILE);
     let raw: RawInfo = toml::from_str(source).map_err(|e| PackError {
         problems: vec![
@@ -323,7 +325,6 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
             .help(toml_help(e.message())),
         ],
     })?;
-    let _ = info_path;
     let mut problems = Vec::new();
     let mut deleted_by_learner = Vec::new();
     let at = |span: Range<usize>, msg: String, help: &str| {

@@ -354,12 +354,7 @@ impl Parser<'_> {
     }
 
     fn unknown(&mut self, what: &str, key: &str, span: Range<usize>, known: &[&str]) {
-        let close: Vec<&str> = known
-            .iter()
-            .copied()
-            .filter(|k| k.contains(key) || key.contains(k) || edit_distance(k, key) <= 2)
-            .take(3)
-            .collect();
+        let close = crate::pack::close_names(known.iter().copied(), key);
         let help = match close.as_slice() {
             [] => format!("{what} keys are: {}", known.join(", ")),
             [one] => match example_of(one) {
@@ -394,21 +389,4 @@ fn digest(text: &str) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
