@@ -9,6 +9,24 @@ use anyhow::{Context, Result};
 /// Write `bytes` to `path` so that a crash leaves either the old file or the
 /// new one, never half of each: write a temp file beside it, sync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_whole(path, bytes, Durability::Synced)
+}
+
+/// Write a file whole (temp file + rename: a reader never sees half of it),
+/// without the fsync. For files the runner rebuilds when they are missing or
+/// wrong (a sandbox's marker and config): surviving a power cut buys nothing
+/// there, and an fsync costs several milliseconds.
+pub fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_whole(path, bytes, Durability::Unsynced)
+}
+
+#[derive(PartialEq, Eq)]
+enum Durability {
+    Synced,
+    Unsynced,
+}
+
+fn write_whole(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let file_name = path
@@ -19,7 +37,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| -> std::io::Result<()> {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -146,7 +146,7 @@ impl Sandbox {
             "# backlings built the sandbox beside this file from this scenario.\n{}",
             toml::to_string(marker)?
         );
-        write_renamed(&self.marker, text.as_bytes())
+        crate::fsutil::write_replacing(&self.marker, text.as_bytes())
     }
 
     /// Remove the sandbox and its marker, to build it again. The `work`
@@ -186,7 +186,7 @@ impl Sandbox {
         if fs::read_to_string(&config).is_ok_and(|t| t == RUNNER_GITCONFIG) {
             return Ok(());
         }
-        write_renamed(&config, RUNNER_GITCONFIG.as_bytes())
+        crate::fsutil::write_replacing(&config, RUNNER_GITCONFIG.as_bytes())
     }
 
     /// A process with the sandbox's isolated environment, and nothing of the
@@ -225,25 +225,6 @@ impl Sandbox {
     pub fn git_origin(&self) -> Cmd {
         self.isolated("git").env("GIT_DIR", self.origin()).cwd(&self.dir)
     }
-}
-
-/// Write a file whole (temp file + rename: a reader never sees half of it),
-/// without the fsync of `fsutil::write_atomic`. Both files written this way
-/// are rebuilt when missing or wrong, so surviving a power cut buys nothing,
-/// and an fsync costs several milliseconds.
-fn write_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("writing {}", path.display()))
 }
 
 /// Remove a file, a symlink (not what it points to) or a folder; a path

@@ -313,13 +313,17 @@ impl Conversation {
         }
     }
 
-    fn raw(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
-        let bytes = step
-            .raw
+    /// A raw step's bytes, its placeholders filled in.
+    fn raw_bytes(&self, step: &Exchange) -> Vec<u8> {
+        step.raw
             .as_ref()
             .map(|r| self.vars.text(r.get_ref()))
             .unwrap_or_default()
-            .into_bytes();
+            .into_bytes()
+    }
+
+    fn raw(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
+        let bytes = self.raw_bytes(step);
         let key = step
             .connection
             .as_ref()
@@ -381,12 +385,7 @@ impl Conversation {
     }
 
     fn concurrent(&mut self, step: &Exchange, n: usize, label: &str) -> Step<String> {
-        let bytes = step
-            .raw
-            .as_ref()
-            .map(|r| self.vars.text(r.get_ref()))
-            .unwrap_or_default()
-            .into_bytes();
+        let bytes = self.raw_bytes(step);
         let sent = Sent::Raw { bytes: bytes.clone() };
         let limit = self.request_limit();
         let responses = match raw::concurrent(self.server.port, &bytes, n, limit) {
