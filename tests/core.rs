@@ -542,6 +542,12 @@ fn a_deleted_exercise_file_is_a_reset_away_not_a_broken_pack() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("the program failed (exit code 3)"));
+    // `check` (the batch) says the same.
+    backlings(pack.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("exercises/basics/add.rs is missing"));
     backlings(pack.path()).args(["reset", "add"]).assert().success();
     backlings(pack.path())
         .args(["run", "add"])

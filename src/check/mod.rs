@@ -37,14 +37,8 @@ pub fn seed() -> u64 {
 /// Check one exercise. Never panics on the learner's input: whatever goes
 /// wrong becomes an outcome.
 pub fn check(pack: &Pack, exercise: &Exercise, target: Target) -> Outcome {
-    if target == Target::Learner
-        && let Some(gone) = exercise.files.iter().find(|f| !pack.path(f).exists())
-    {
-        return Outcome::error(format!(
-            "{} is missing: `backlings reset {}` brings the starter back",
-            gone.display(),
-            exercise.name
-        ));
+    if let Some(missing) = learner_file_missing(pack, exercise, target) {
+        return missing;
     }
     timed(|| match &exercise.spec {
         KindSpec::Rust(spec) => rust::check(pack, exercise, spec, target),
@@ -58,6 +52,9 @@ pub fn check(pack: &Pack, exercise: &Exercise, target: Target) -> Outcome {
 /// (see [`batch`]). Its duration covers this exercise's own work, not the
 /// shared build.
 pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt: &Prebuilt) -> Outcome {
+    if let Some(missing) = learner_file_missing(pack, exercise, target) {
+        return missing;
+    }
     match &exercise.spec {
         KindSpec::Rust(spec) => {
             let build = if rust::needs_tests(spec) {
@@ -82,6 +79,20 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
         }
         KindSpec::Sql(_) | KindSpec::Git(_) => check(pack, exercise, target),
     }
+}
+
+/// A learner who deleted an exercise's file gets told how to get it back,
+/// whichever way the exercise is checked (alone or in a batch).
+fn learner_file_missing(pack: &Pack, exercise: &Exercise, target: Target) -> Option<Outcome> {
+    if target != Target::Learner {
+        return None;
+    }
+    let gone = exercise.files.iter().find(|f| !pack.path(f).exists())?;
+    Some(Outcome::error(format!(
+        "{} is missing: `backlings reset {}` brings the starter back",
+        gone.display(),
+        exercise.name
+    )))
 }
 
 fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {
