@@ -72,6 +72,9 @@ pub struct App {
     pub pending: bool,
     pub just_passed: Option<JustPassed>,
     pub workspace_hint: Option<String>,
+    /// The current exercise's explanation, read once on arrival rather than
+    /// from disk on every redraw.
+    pub intro: String,
     /// A transient line (an answer to a key press).
     pub message: Option<String>,
     /// Work going on in the background (the first build of the exercise package).
@@ -118,6 +121,7 @@ pub fn run(session: Session, poll: bool) -> Result<ExitCode> {
         pending: false,
         just_passed: None,
         workspace_hint: None,
+        intro: String::new(),
         message: None,
         background,
         generation: 0,
@@ -225,6 +229,7 @@ impl App {
             self.message = Some(format!("could not prepare {}: {err:#}", exercise.name));
         }
         self.workspace_hint = check::workspace_hint(&pack, exercise);
+        self.intro = exercise.intro_text(&pack);
         if let Err(err) = watcher.follow(WatchSet::new(check::watched_paths(&pack, exercise))) {
             self.message = Some(format!("{err:#}"));
         }

@@ -67,7 +67,7 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
         style(&exercise.name).bold(),
         style(format!("[{}]", exercise.kind.as_str())).dim()
     ));
-    let intro = exercise.intro_text(pack);
+    let intro = &app.intro;
     if !intro.is_empty() {
         top.push_str(&style(wrap(&intro, width, "  ")).dim().to_string());
         top.push('\n');
