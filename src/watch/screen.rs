@@ -69,7 +69,7 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     ));
     let intro = &app.intro;
     if !intro.is_empty() {
-        top.push_str(&style(wrap(&intro, width, "  ")).dim().to_string());
+        top.push_str(&style(wrap(intro, width, "  ")).dim().to_string());
         top.push('\n');
     }
     top.push('\n');
