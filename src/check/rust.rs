@@ -98,18 +98,7 @@ pub fn judge(
         Err(failed) => return Ok(failed),
     };
     let mut outcome = if needs_tests(spec) {
-        let expected = match target {
-            Target::Learner => starter_tests(pack, exercise),
-            // `dev check`: the starter as it is now, and a solution that keeps
-            // every test of its starter (one that dropped them would pass for
-            // nothing).
-            Target::Starter | Target::Solution => exercise
-                .files
-                .first()
-                .and_then(|f| std::fs::read_to_string(pack.path(f)).ok())
-                .map(|text| test_names(&text))
-                .unwrap_or_default(),
-        };
+        let expected = expected_tests(pack, exercise, target);
         run_tests(pack, &executable, exercise.timeout, &spec.env, &expected)?
     } else {
         run_program(pack, &executable, exercise.timeout, &spec.env)?
@@ -509,16 +498,19 @@ impl TestSummary {
     }
 }
 
-/// Names of the `#[test]` functions in the pristine starter of `exercise`.
-fn starter_tests(pack: &Pack, exercise: &Exercise) -> Vec<String> {
-    let Some(text) = exercise
-        .files
-        .first()
-        .and_then(|f| pristine::starter_text(pack, f))
-    else {
+/// The tests `target` must still have: a learner may add tests, not drop
+/// the starter's (read from its pristine copy); for `dev check`, the starter
+/// as it is now, and a solution that keeps every test of its starter (one
+/// that dropped them would pass for nothing). Shared by the rust and http kinds.
+pub fn expected_tests(pack: &Pack, exercise: &Exercise, target: Target) -> Vec<String> {
+    let Some(main) = exercise.files.first() else {
         return Vec::new();
     };
-    test_names(&text)
+    let text = match target {
+        Target::Learner => pristine::starter_text(pack, main),
+        Target::Starter | Target::Solution => std::fs::read_to_string(pack.path(main)).ok(),
+    };
+    text.map(|t| test_names(&t)).unwrap_or_default()
 }
 
 pub fn test_names(source: &str) -> Vec<String> {

@@ -31,7 +31,6 @@ use super::Target;
 use super::rust::{self, Selection};
 use crate::outcome::{Detail, Outcome};
 use crate::pack::{Exercise, Pack};
-use crate::pristine;
 use conversation::Conversation;
 use server::Server;
 use template::Vars;
@@ -113,15 +112,7 @@ fn unit_tests(
         Target::Learner | Target::Starter => exercise.files.first().cloned().unwrap_or_default(),
     };
     let source = std::fs::read_to_string(pack.path(&file)).unwrap_or_default();
-    let expected = match target {
-        Target::Solution => Vec::new(),
-        Target::Learner | Target::Starter => exercise
-            .files
-            .first()
-            .and_then(|f| pristine::starter_text(pack, f))
-            .map(|text| rust::test_names(&text))
-            .unwrap_or_default(),
-    };
+    let expected = rust::expected_tests(pack, exercise, target);
     if rust::test_names(&source).is_empty() && expected.is_empty() {
         return Ok(UnitTests::None);
     }
