@@ -78,6 +78,8 @@ impl Outcome {
     }
 }
 
+// Checklist and Excerpt are new: the kinds move their pre-rendered text onto them.
+#[allow(dead_code)]
 /// A piece of evidence. Kept generic so that every kind of check can be shown by
 /// one terminal view and one JSON view.
 #[derive(Clone, Debug, Serialize)]
@@ -108,6 +110,62 @@ pub enum Detail {
     },
     /// A command the learner can paste to reproduce or inspect something.
     Command { title: String, command: String },
+    /// A list of checks, each passed or not (a git exercise's assertions, an
+    /// HTTP exchange's expectations). Views draw ✓/✗; JSON readers get the data.
+    Checklist { title: String, items: Vec<CheckItem> },
+    /// A place in a source file, with the line's text and a caret under the
+    /// column (a SQL syntax error, a leftover `todo!()`).
+    Excerpt(Excerpt),
+}
+
+/// One check of a [`Detail::Checklist`].
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckItem {
+    /// What is checked, in the learner's words ("branch feature exists").
+    pub what: String,
+    pub passed: bool,
+    /// What the check wanted, when it is not said by `what`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What was there instead (only on a failed check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+#[allow(dead_code)]
+impl CheckItem {
+    pub fn passed(what: impl Into<String>) -> Self {
+        CheckItem {
+            what: what.into(),
+            passed: true,
+            expected: None,
+            found: None,
+        }
+    }
+
+    pub fn failed(what: impl Into<String>, expected: Option<String>, found: Option<String>) -> Self {
+        CheckItem {
+            what: what.into(),
+            passed: false,
+            expected,
+            found,
+        }
+    }
+}
+
+/// A place in a file, shown as the line with a caret under `column`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Excerpt {
+    /// The file, relative to where the learner stands (the pack root).
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The text of that line, as written.
+    pub text: String,
+    /// What is wrong there.
+    pub message: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -4,7 +4,7 @@
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use console::{Style, style};
 
-use crate::outcome::{Detail, Outcome, RowMark, Status};
+use crate::outcome::{CheckItem, Detail, Excerpt, Outcome, RowMark, Status};
 
 /// Width to lay text out for; a terminal that reports 0 (or none) gets 80.
 pub fn terminal_width() -> usize {
@@ -160,8 +160,72 @@ pub fn render_detail(detail: &Detail, layout: Layout) -> String {
             out.push_str(&section(title));
             out.push_str(&format!("  {}\n", style(command).cyan()));
         }
+        Detail::Checklist { title, items } => {
+            out.push_str(&section(title));
+            for item in items {
+                out.push_str(&render_check_item(item, layout.width));
+            }
+        }
+        Detail::Excerpt(excerpt) => out.push_str(&render_excerpt(excerpt)),
     }
     out
+}
+
+fn render_check_item(item: &CheckItem, width: usize) -> String {
+    let mark = if item.passed {
+        style("✓").green().to_string()
+    } else {
+        style("✗").red().to_string()
+    };
+    let mut out = format!(
+        "  {mark} {}\n",
+        wrap(&item.what, width.saturating_sub(4), "    ").trim_start()
+    );
+    if let Some(expected) = &item.expected {
+        out.push_str(&format!(
+            "      {} {}\n",
+            style("expected:").green(),
+            indent_by(expected, 16)
+        ));
+    }
+    if let Some(found) = &item.found {
+        out.push_str(&format!(
+            "      {}    {}\n",
+            style("found:").red(),
+            indent_by(found, 16)
+        ));
+    }
+    out
+}
+
+/// `file:line:col`, the line, and a caret under the column, then the message.
+fn render_excerpt(excerpt: &Excerpt) -> String {
+    let place = format!("{}:{}:{}", excerpt.file, excerpt.line, excerpt.column);
+    let gutter = excerpt.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    // The caret sits under the column as the terminal draws it: tabs keep their width.
+    let lead: String = excerpt
+        .text
+        .chars()
+        .take(excerpt.column.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!(
+        "{} {}\n{pad} {}\n{} {} {}\n{pad} {} {lead}{} {}\n",
+        style("──").dim(),
+        style(place).bold(),
+        style("│").dim(),
+        style(&gutter).dim(),
+        style("│").dim(),
+        excerpt.text,
+        style("│").dim(),
+        style("^").red().bold(),
+        style(&excerpt.message).red(),
+    )
+}
+
+fn indent_by(text: &str, spaces: usize) -> String {
+    text.replace('\n', &format!("\n{}", " ".repeat(spaces)))
 }
 
 fn section(title: &str) -> String {
