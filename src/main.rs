@@ -24,11 +24,20 @@ use clap::Parser;
 /// Exit statuses of DESIGN.md: 0 all passed, 1 something failed, 2 bad input.
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// The runner itself could not do its job (an I/O failure: progress that
+/// cannot be written), whatever the verdict was.
+pub const EXIT_INTERNAL: u8 = 3;
 
 fn main() -> ExitCode {
+    // `backlings __exec`: the launcher of a learner program under limits;
+    // none of the runner's set-up below applies to it.
+    if let Some(code) = process::run_launcher_if_asked() {
+        return code;
+    }
+    process::become_subreaper();
     quiet_on_closed_stdout();
     view::terminal::respect_no_color();
-    process::install_signal_handler();
+    install_signal_handler();
     let args = cli::Args::parse();
     let code = match commands::dispatch(args) {
         Ok(code) => code,
@@ -40,6 +49,17 @@ fn main() -> ExitCode {
     };
     report_peak_memory();
     code
+}
+
+/// On Ctrl-C or SIGTERM: kill the children (they do not get the terminal's
+/// signal themselves, being in groups of their own), put the terminal back,
+/// then exit.
+fn install_signal_handler() {
+    let _ = ctrlc::set_handler(|| {
+        process::kill_all();
+        terminal_guard::restore_terminal();
+        std::process::exit(130);
+    });
 }
 
 /// `BACKLINGS_REPORT_RSS=1`: print the runner's own peak memory on exit, so

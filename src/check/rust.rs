@@ -391,7 +391,8 @@ fn program_env(pack: &Pack, cmd: Cmd, env: &BTreeMap<String, String>) -> Cmd {
     let mut cmd = cmd
         .cwd(pack.root.join("exercises"))
         .env("BACKLINGS_SEED", super::seed().to_string())
-        .env("RUST_BACKTRACE", "0");
+        .env("RUST_BACKTRACE", "0")
+        .memory_limit(crate::process::DEFAULT_MEMORY_LIMIT);
     for (key, value) in env {
         cmd = cmd.env(key, value);
     }
@@ -411,7 +412,15 @@ pub fn run_tests(
         .timeout(timeout)
         .merge_stderr();
     let done = cmd.run()?;
-    Ok(judge_tests(&done, timeout, expected))
+    Ok(tell_leftovers(judge_tests(&done, timeout, expected), &done))
+}
+
+/// "your program left 2 processes running; they were stopped".
+fn tell_leftovers(outcome: Outcome, done: &Finished) -> Outcome {
+    match done.leftovers_message() {
+        Some(text) => outcome.with(Detail::Text { text }),
+        None => outcome,
+    }
 }
 
 fn judge_tests(done: &Finished, timeout: Duration, expected: &[String]) -> Outcome {
@@ -538,13 +547,14 @@ pub fn run_program(
         text: done.stdout.text(),
         truncated_bytes: done.stdout.truncated_bytes,
     };
-    Ok(if done.timed_out() {
+    let outcome = if done.timed_out() {
         Outcome::timeout(timeout).with(evidence)
     } else if done.success() {
         Outcome::pass("the program ran and exited with code 0").with(evidence)
     } else {
         Outcome::fail(format!("the program failed ({})", done.describe_exit())).with(evidence)
-    })
+    };
+    Ok(tell_leftovers(outcome, &done))
 }
 
 /// Strict clippy on one target: `None` when clean, else the failing outcome.

@@ -71,6 +71,7 @@ impl Server {
                 .env("PORT", port.to_string())
                 .env("BACKLINGS_SEED", crate::check::seed().to_string())
                 .output_cap(OUTPUT_CAP)
+                .memory_limit(crate::process::DEFAULT_MEMORY_LIMIT)
                 .merge_stderr();
             for (key, value) in env {
                 cmd = cmd.env(key, value);
