@@ -81,18 +81,17 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
     }
 }
 
-/// A learner who deleted an exercise's file gets told how to get it back,
-/// whichever way the exercise is checked (alone or in a batch).
+/// A learner who deleted an exercise's file, or put a folder or a link out of
+/// the pack in its place, gets told how to get it back, whichever way the
+/// exercise is checked (alone or in a batch).
 fn learner_file_missing(pack: &Pack, exercise: &Exercise, target: Target) -> Option<Outcome> {
     if target != Target::Learner {
         return None;
     }
-    let gone = exercise.files.iter().find(|f| !pack.path(f).exists())?;
-    Some(Outcome::error(format!(
-        "{} is missing: `backlings reset {}` brings the starter back",
-        gone.display(),
-        exercise.name
-    )))
+    exercise.files.iter().find_map(|f| {
+        crate::pack::learner_file_problem(&pack.root, f)
+            .map(|problem| Outcome::error(problem.explain(f, &exercise.name)))
+    })
 }
 
 fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {

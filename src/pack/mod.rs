@@ -7,7 +7,7 @@ mod intro;
 mod paths;
 mod problem;
 
-pub use paths::resolve_inside;
+pub use paths::{learner_file_problem, resolve_inside};
 pub use problem::{PackError, Problem, line_col};
 
 use std::collections::{BTreeSet, HashMap};
@@ -410,7 +410,7 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
         let raw_files = raw.files.map(Spanned::into_inner).unwrap_or_default();
         let mut files = Vec::new();
         for file in &raw_files {
-            match resolve_inside(root, file.get_ref()) {
+            match paths::resolve_learner_file(root, file.get_ref()) {
                 Ok(p) => {
                     if !root.join(&p).is_file() {
                         let problem = at(
