@@ -58,5 +58,11 @@ pub fn render(session: &Session, width: usize) -> String {
             ));
         }
     }
+    if pack.exercises.iter().all(|e| state.is_done(&e.name)) {
+        out.push_str(&format!(
+            "\n{}\n",
+            style(pack.farewell.as_deref().unwrap_or(crate::pack::DEFAULT_FAREWELL)).green()
+        ));
+    }
     out
 }

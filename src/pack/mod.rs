@@ -28,12 +28,16 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Time limit for running the learner's code, when an exercise sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_HINTS: usize = 3;
+/// Said at the end of a pack that sets no `farewell`.
+pub const DEFAULT_FAREWELL: &str = "Every exercise is done. Well played! `backlings --pack DIR` opens another pack; `backlings list` lets you revisit any exercise.";
 
 #[derive(Debug)]
 pub struct Pack {
     /// Absolute path of the folder holding info.toml.
     pub root: PathBuf,
     pub welcome: Option<String>,
+    /// Shown once every exercise is done.
+    pub farewell: Option<String>,
     pub stages: Vec<Stage>,
     pub exercises: Vec<Exercise>,
 }
@@ -54,6 +58,9 @@ pub struct Stage {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// A file introducing the stage, shown when the learner enters it
+    /// (relative to the pack root).
+    pub intro: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
@@ -104,6 +111,13 @@ pub struct Exercise {
     /// Explanation shown above the exercise; when info.toml has none, the
     /// leading comment of the main file is used.
     pub intro: Option<String>,
+    /// A note shown after a pass: alternatives, trade-offs, what comes next.
+    pub after: Option<String>,
+    /// One reference to read further (an RFC, a book chapter, the docs).
+    pub link: Option<String>,
+    /// The starter is meant to pass as shipped (a reading exercise): `dev check`
+    /// requires it to pass instead of to fail.
+    pub starter_passes: bool,
     pub spec: KindSpec,
 }
 
@@ -232,6 +246,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 struct RawInfo {
     format_version: Spanned<u32>,
     welcome: Option<String>,
+    farewell: Option<String>,
     #[serde(default)]
     stages: Vec<RawStage>,
     #[serde(default)]
@@ -244,6 +259,7 @@ struct RawStage {
     id: Spanned<String>,
     title: String,
     summary: String,
+    intro: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +273,9 @@ struct RawExercise {
     hints: Spanned<Vec<Spanned<String>>>,
     timeout_secs: Option<Spanned<f64>>,
     intro: Option<String>,
+    after: Option<String>,
+    link: Option<Spanned<String>>,
+    starter_passes: Option<bool>,
     rust: Option<Spanned<RustSpec>>,
     sql: Option<Spanned<SqlSpec>>,
     git: Option<Spanned<GitSpec>>,
@@ -357,10 +376,30 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
                 "give each stage its own id",
             ));
         }
+        let intro = stage.intro.as_ref().and_then(|path| match resolve_inside(root, path.get_ref()) {
+            Ok(p) if root.join(&p).is_file() => Some(p),
+            Ok(_) => {
+                problems.push(at(
+                    path.span(),
+                    format!("the stage introduction `{}` does not exist", path.get_ref()),
+                    "write the file (plain text or Markdown), or fix the path (relative to the folder holding info.toml)",
+                ));
+                None
+            }
+            Err(refusal) => {
+                problems.push(at(
+                    path.span(),
+                    format!("path `{}` refused: {}", path.get_ref(), refusal.explain()),
+                    "use a path relative to the pack root, inside it",
+                ));
+                None
+            }
+        });
         stages.push(Stage {
             id,
             title: stage.title,
             summary: stage.summary,
+            intro,
         });
     }
     if stages.is_empty() {
@@ -386,6 +425,13 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
                 raw.name.span(),
                 format!("exercise name `{name}` is not a simple identifier"),
                 "use lowercase letters, digits and `_` (it is also a cargo target name), e.g. `select_where`",
+            ));
+        }
+        if let Some(reserved) = reserved_name(&name) {
+            problems.push(at(
+                raw.name.span(),
+                format!("exercise name `{name}` is reserved: {reserved}"),
+                "pick another name",
             ));
         }
         // Positions, not lines: counting lines for every entry would be quadratic.
@@ -581,6 +627,15 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
             },
         };
         problems.append(&mut ctx.problems);
+        if let Some(link) = &raw.link
+            && !(link.get_ref().starts_with("https://") || link.get_ref().starts_with("http://"))
+        {
+            problems.push(at(
+                link.span(),
+                format!("link `{}` is not a web address", link.get_ref()),
+                "give one address that starts with https://, e.g. `link = \"https://www.rfc-editor.org/rfc/rfc9110\"`",
+            ));
+        }
         if let Some(spec) = spec {
             exercises.push(Exercise {
                 name,
@@ -591,6 +646,9 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
                 hints,
                 timeout,
                 intro: raw.intro,
+                after: raw.after.map(|a| a.trim().to_string()),
+                link: raw.link.map(Spanned::into_inner),
+                starter_passes: raw.starter_passes.unwrap_or(false),
                 spec,
             });
         }
@@ -612,6 +670,7 @@ fn parse(root: &Path, source: &str) -> Result<Survey, PackError> {
         pack: Pack {
             root: root.to_path_buf(),
             welcome: raw.welcome,
+            farewell: raw.farewell,
             stages,
             exercises,
         },
@@ -633,6 +692,19 @@ fn default_solution(files: &[PathBuf], stage: &str, name: &str, kind: Kind) -> O
             Some(Path::new("solutions").join(parts.as_path()))
         }
         _ => Some(Path::new("solutions").join(first)),
+    }
+}
+
+/// Names an exercise cannot take, and why: rust and http exercises are cargo
+/// targets of one package, their solutions `<name>_sol`, and cargo keeps its
+/// own folders beside the programs in the target dir.
+pub fn reserved_name(name: &str) -> Option<&'static str> {
+    if name.ends_with("_sol") {
+        Some("a name that ends in `_sol` names a reference solution's target")
+    } else if ["build", "deps", "examples", "incremental"].contains(&name) {
+        Some("cargo uses that name for a folder of its own in the target dir")
+    } else {
+        None
     }
 }
 
