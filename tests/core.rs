@@ -413,7 +413,7 @@ fn malformed_unknown_kind() {
         "{VALID_HEAD}{}",
         VALID_EXERCISE.replace("kind = \"rust\"", "kind = \"python\"")
     );
-    assert_points_at(&info, "info.toml:11:8", "unknown variant `python`");
+    assert_points_at(&info, "info.toml:11:8", "unknown kind `python`");
 }
 
 #[test]

@@ -26,8 +26,8 @@ pub struct Session {
 impl Session {
     pub fn open(explicit: Option<&std::path::Path>) -> Result<Session> {
         let root = Pack::locate(explicit)?;
-        let pack =
-            Pack::load(&root).map_err(|e| anyhow::anyhow!("the pack's info.toml has problems:\n{e}"))?;
+        let pack = Pack::load(&root, &crate::check::readers())
+            .map_err(|e| anyhow::anyhow!("the pack's info.toml has problems:\n{e}"))?;
         crate::pristine::snapshot_all(&pack)?;
         let state = State::load(&pack);
         for note in &state.notes {

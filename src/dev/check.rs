@@ -35,7 +35,7 @@ const EVIDENCE_LINES: usize = 30;
 pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     let started = Instant::now();
     let root = Pack::locate(pack_dir)?;
-    let survey = match Pack::survey(&root) {
+    let survey = match Pack::survey(&root, &crate::check::readers()) {
         Ok(survey) => survey,
         Err(unreadable) => {
             let findings: Vec<Finding> = unreadable

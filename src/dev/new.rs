@@ -94,7 +94,12 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
         );
     }
 
-    let t = template(kind, name, stage, solution);
+    let Some(t) = template(kind.as_str(), name, stage, solution) else {
+        bail!(
+            "`dev new` has no template for the kind `{}`\n  help: write the exercise's files and its info.toml entry by hand (AUTHORING.md)",
+            kind.as_str()
+        );
+    };
     let mut writes: Vec<(PathBuf, String)> = t
         .starters
         .iter()
