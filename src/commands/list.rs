@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
+use crate::session::Session;
 use crate::view::terminal::{progress_bar, terminal_width};
 
 pub fn run(session: &Session) -> Result<ExitCode> {

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
 use crate::check::{self, Target};
+use crate::session::Session;
 use crate::view::json::{Entry, Report};
 use crate::view::terminal::{Layout, render_outcome, terminal_width};
 

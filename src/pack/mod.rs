@@ -19,6 +19,9 @@ use std::time::Duration;
 use std::sync::Arc;
 
 pub const INFO_FILE: &str = "info.toml";
+/// The runner's folder inside a pack (git-ignored): progress, pristine copies
+/// of the starters, replaced versions, git sandboxes.
+pub const STATE_DIR: &str = ".backlings";
 pub const FORMAT_VERSION: u32 = 1;
 /// Time limit for running the learner's code, when an exercise sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -163,7 +166,7 @@ impl Pack {
     /// The runner's own folder inside the pack (git-ignored): progress,
     /// pristine copies of the starters, git sandboxes.
     pub fn state_dir(&self) -> PathBuf {
-        self.root.join(".backlings")
+        state_dir_in(&self.root)
     }
 
     /// A suggestion for a name that is not in the pack.
@@ -199,6 +202,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// The runner's own folder in the pack at `root` (before a `Pack` exists).
+pub fn state_dir_in(root: &Path) -> PathBuf {
+    root.join(STATE_DIR)
+}
+
+/// Where the runner keeps its copy of a starter as shipped, so that `reset`
+/// can restore it and the loader can tell a file the learner deleted.
+pub fn pristine_copy_in(root: &Path, file: &Path) -> PathBuf {
+    state_dir_in(root).join("pristine").join(file)
 }
 
 /// Names an exercise cannot take, and why: rust and http exercises are cargo

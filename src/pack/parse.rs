@@ -373,7 +373,7 @@ impl<'r> ExerciseReader<'r, '_> {
                                 .to_string(),
                             MISSING_HELP,
                         );
-                        if crate::pristine::copy_path_in(self.root, &p).is_file() {
+                        if super::pristine_copy_in(self.root, &p).is_file() {
                             self.deleted_by_learner.push(problem.clone());
                         }
                         self.problems.push(problem);
