@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::finding::{Category, Finding};
 use crate::pack::{Pack, Problem};
+use crate::view::dev_report::{Category, Finding};
 
 /// The exercise package's own files (its manifest, lock, formatting and lint
 /// settings), and cargo's build folder.
@@ -25,6 +25,7 @@ pub fn find(pack: &Pack) -> Vec<Finding> {
         used.insert(exercise.solution.clone());
         used.extend(exercise.spec.referenced_files(&pack.root));
     }
+    used.extend(pack.stages.iter().filter_map(|s| s.intro.clone()));
     let mut found = Vec::new();
     for top in ["exercises", "solutions"] {
         walk(&pack.root, Path::new(top), &used, &mut found);
