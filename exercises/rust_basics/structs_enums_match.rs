@@ -10,8 +10,7 @@
 // has to handle every variant: forget one and the program does not compile,
 // which is how a router grows without a forgotten case answering 200.
 //
-// Write `Method::parse` and `route`. Match on a tuple, `(&request.method,
-// request.path.as_str())`, to decide on both at once.
+// Write `Method::parse` and `route`.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
