@@ -13,9 +13,9 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::finding::{Category, Finding};
 use crate::check::batch::Manifest;
 use crate::pack::{Exercise, Pack, Problem, resolve_inside};
+use crate::view::dev_report::{Category, Finding};
 
 const MANIFEST: &str = "exercises/Cargo.toml";
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::finding::{Category, Finding};
 use crate::pack::{Pack, Problem};
+use crate::view::dev_report::{Category, Finding};
 
 /// The exercise package's own files (its manifest, lock, formatting and lint
 /// settings), and cargo's build folder.
