@@ -42,11 +42,13 @@ fn check_json_is_the_documented_document() {
         eprintln!("wrote {SNAPSHOT}");
         return;
     }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{SNAPSHOT}: {e} (BACKLINGS_BLESS=1 writes it)"));
+    let expected =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{SNAPSHOT}: {e} (BACKLINGS_BLESS=1 writes it)"));
     if actual != expected {
         let diff = changed_lines(&expected, &actual);
-        panic!("`check --json` differs from {SNAPSHOT} (BACKLINGS_BLESS=1 rewrites it after review):\n{diff}");
+        panic!(
+            "`check --json` differs from {SNAPSHOT} (BACKLINGS_BLESS=1 rewrites it after review):\n{diff}"
+        );
     }
 }
 
@@ -56,7 +58,15 @@ fn every_entry_has_the_documented_fields() {
     let out = backlings(pack.path()).args(["check", "--json"]).output().unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     for entry in doc["exercises"].as_array().unwrap() {
-        for field in ["name", "stage", "kind", "status", "duration_ms", "message", "details"] {
+        for field in [
+            "name",
+            "stage",
+            "kind",
+            "status",
+            "duration_ms",
+            "message",
+            "details",
+        ] {
             assert!(entry.get(field).is_some(), "`{field}` missing in {entry}");
         }
         let status = entry["status"].as_str().unwrap();
