@@ -139,11 +139,11 @@ fn twenty_runs_at_once_keep_twenty_passes() {
     let binary = assert_cmd::cargo::cargo_bin("backlings");
     let runs: Vec<_> = (1..=20)
         .map(|i| {
-            std::process::Command::new(&binary)
+            let mut run = std::process::Command::new(&binary);
+            common::scrub(&mut run)
                 .arg("--pack")
                 .arg(pack.path())
                 .args(["run", &format!("q{i:02}")])
-                .env("NO_COLOR", "1")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
