@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod commands;
 mod dev;
+mod exercise_package;
 mod fsutil;
 mod outcome;
 mod pack;

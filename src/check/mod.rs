@@ -7,8 +7,11 @@ pub mod http;
 pub mod rust;
 pub mod sql;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
+
+use crate::exercise_package::{BuildReport, Form, LintReport};
 
 use crate::outcome::{Outcome, Status};
 use crate::pack::{Exercise, KindSpec, Pack};
@@ -57,17 +60,12 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
     }
     match &exercise.spec {
         KindSpec::Rust(spec) => {
-            let build = if rust::needs_tests(spec) {
-                prebuilt.tests.as_ref()
-            } else {
-                prebuilt.programs.as_ref()
+            let builds = rust::Builds {
+                harnesses: prebuilt.tests.as_ref(),
+                programs: prebuilt.programs.as_ref(),
+                lints: prebuilt.lints.as_ref(),
             };
-            match build {
-                Some(build) => {
-                    timed(|| rust::judge(pack, exercise, spec, target, build, prebuilt.lints.as_ref()))
-                }
-                None => check(pack, exercise, target),
-            }
+            timed(|| rust::check_with(pack, exercise, spec, target, &builds))
         }
         // The server and its unit tests come from the batch's builds.
         KindSpec::Http(spec) => {
@@ -103,54 +101,60 @@ fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {
     outcome
 }
 
-/// Which shared builds of the exercise package an exercise's check reads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Which targets of the exercise package a batch builds, in which form, and
+/// lints: each target in the one form its check runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// The test harnesses (`cargo build --tests`).
-    pub tests: bool,
-    /// The programs (`cargo build --bins`).
-    pub programs: bool,
+    /// Test harnesses (the tests run).
+    pub harnesses: BTreeSet<String>,
+    /// Programs (`main` runs, or a server starts).
+    pub programs: BTreeSet<String>,
+    /// Targets clippy must find clean.
+    pub lints: BTreeSet<String>,
 }
 
 impl Needs {
-    pub fn union(self, other: Needs) -> Needs {
-        Needs {
-            tests: self.tests || other.tests,
-            programs: self.programs || other.programs,
+    pub fn union(mut self, other: Needs) -> Needs {
+        self.harnesses.extend(other.harnesses);
+        self.programs.extend(other.programs);
+        self.lints.extend(other.lints);
+        self
+    }
+}
+
+/// What the check of `target` of `exercise` reads from a batch's builds.
+pub fn needs(exercise: &Exercise, target: Target) -> Needs {
+    let mut needs = Needs::default();
+    match &exercise.spec {
+        KindSpec::Rust(spec) => {
+            let name = rust::target_name(exercise, target);
+            for form in spec.forms() {
+                match form {
+                    Form::Harness => needs.harnesses.insert(name.clone()),
+                    Form::Program => needs.programs.insert(name.clone()),
+                };
+            }
+            if rust::wants_clippy(spec, target) {
+                needs.lints.insert(name);
+            }
         }
-    }
-}
-
-pub fn needs(exercise: &Exercise) -> Needs {
-    match &exercise.spec {
-        KindSpec::Rust(spec) => Needs {
-            tests: rust::needs_tests(spec),
-            programs: !rust::needs_tests(spec),
-        },
-        // A server: its program.
         // A server: its program, and its unit tests' harness.
-        KindSpec::Http(_) => Needs {
-            programs: true,
-            tests: true,
-        },
-        KindSpec::Sql(_) | KindSpec::Git(_) => Needs::default(),
+        KindSpec::Http(_) => {
+            let name = rust::target_name(exercise, target);
+            needs.harnesses.insert(name.clone());
+            needs.programs.insert(name);
+        }
+        KindSpec::Sql(_) | KindSpec::Git(_) => {}
     }
-}
-
-/// The cargo target this check needs clippy's verdict on, if any.
-pub fn lint_target(exercise: &Exercise, target: Target) -> Option<String> {
-    match &exercise.spec {
-        KindSpec::Rust(spec) if rust::wants_clippy(spec, target) => Some(rust::target_name(exercise, target)),
-        _ => None,
-    }
+    needs
 }
 
 /// Builds of the exercise package shared by every check of a batch.
 #[derive(Debug, Default)]
 pub struct Prebuilt {
-    pub tests: Option<rust::BuildReport>,
-    pub programs: Option<rust::BuildReport>,
-    pub lints: Option<rust::LintReport>,
+    pub tests: Option<BuildReport>,
+    pub programs: Option<BuildReport>,
+    pub lints: Option<LintReport>,
 }
 
 impl KindSpec {

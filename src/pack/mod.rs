@@ -181,7 +181,7 @@ impl Pack {
 
     /// The exercise package's manifest (rust and http exercises are its targets).
     pub fn exercise_manifest(&self) -> PathBuf {
-        self.root.join("exercises").join("Cargo.toml")
+        crate::exercise_package::manifest_path(&self.root)
     }
 
     /// The runner's own folder inside the pack (git-ignored): progress,
