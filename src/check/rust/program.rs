@@ -88,11 +88,12 @@ pub struct Panic {
 }
 
 impl Panic {
-    /// The first `thread '…' panicked at FILE:LINE:COL:` and the line after it.
+    /// The first `thread '…' panicked at FILE:LINE:COL:` and the line after it
+    /// (Rust 1.9x writes the thread's id too: `thread 'main' (4242) panicked`).
     pub fn find(plain: &str) -> Option<Panic> {
         static PANICKED: OnceLock<Regex> = OnceLock::new();
         let re = PANICKED.get_or_init(|| {
-            Regex::new(r"thread '[^']*' panicked at ([^\n]+?):\n([^\n]*)").expect("valid regex")
+            Regex::new(r"thread '[^']*'(?: \(\d+\))? panicked at ([^\n]+?):\n([^\n]*)").expect("valid regex")
         });
         let caps = re.captures(plain)?;
         Some(Panic {
@@ -117,7 +118,7 @@ mod tests {
 
     #[test]
     fn reads_a_panic_and_its_place() {
-        let out = "hello\nthread 'main' panicked at exercises/basics/x.rs:3:5:\nattempt to divide by zero\nnote: run with `RUST_BACKTRACE=1`\n";
+        let out = "hello\nthread 'main' (4242) panicked at exercises/basics/x.rs:3:5:\nattempt to divide by zero\nnote: run with `RUST_BACKTRACE=1`\n";
         assert_eq!(
             Panic::find(out).map(|p| p.describe()),
             Some("panicked at exercises/basics/x.rs:3:5: attempt to divide by zero".into())
