@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod dev;
 mod error;
+mod exercise_package;
 mod fsutil;
 mod outcome;
 mod pack;

@@ -29,7 +29,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::Target;
-use super::rust::{self, Selection};
+use super::rust;
+use crate::exercise_package::{BuildReport, ExercisePackage, Form};
 use crate::outcome::{Detail, Outcome};
 use crate::pack::{Exercise, Pack};
 use conversation::Conversation;
@@ -45,8 +46,8 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &HttpSpec, target: Target) 
 /// which would queue on cargo's lock one exercise at a time.
 #[derive(Default, Clone, Copy)]
 pub struct Builds<'a> {
-    pub programs: Option<&'a rust::BuildReport>,
-    pub tests: Option<&'a rust::BuildReport>,
+    pub programs: Option<&'a BuildReport>,
+    pub tests: Option<&'a BuildReport>,
 }
 
 pub fn check_with(
@@ -61,7 +62,7 @@ pub fn check_with(
     let build = match builds.programs {
         Some(build) => build,
         None => {
-            own_build = rust::build(pack, Selection::One(&name), false)?;
+            own_build = ExercisePackage::in_pack(&pack.root).build_one(&name, Form::Program)?;
             &own_build
         }
     };
@@ -106,7 +107,7 @@ fn unit_tests(
     spec: &HttpSpec,
     target: Target,
     name: &str,
-    prebuilt: Option<&rust::BuildReport>,
+    prebuilt: Option<&BuildReport>,
 ) -> Result<UnitTests> {
     let file = match target {
         Target::Solution => exercise.solution.clone(),
@@ -121,7 +122,7 @@ fn unit_tests(
     let build = match prebuilt {
         Some(build) => build,
         None => {
-            own_build = rust::build(pack, Selection::One(name), true)?;
+            own_build = ExercisePackage::in_pack(&pack.root).build_one(name, Form::Harness)?;
             &own_build
         }
     };
@@ -129,7 +130,13 @@ fn unit_tests(
         Ok(harness) => harness,
         Err(failed) => return Ok(UnitTests::Failed(failed)),
     };
-    let mut outcome = rust::run_tests(pack, &harness, exercise.timeout, &spec.env, &expected)?;
+    let mut outcome = rust::run_tests(
+        &ExercisePackage::in_pack(&pack.root),
+        &harness,
+        exercise.timeout,
+        &spec.env,
+        &expected,
+    )?;
     if outcome.status.passed() {
         return Ok(UnitTests::Passed(outcome.message));
     }
@@ -145,7 +152,7 @@ fn converse(
     program: &Path,
     name: &str,
 ) -> Result<Outcome> {
-    let cwd = pack.root.join("exercises");
+    let cwd = ExercisePackage::in_pack(&pack.root).dir;
     let server = match Server::start(program, &cwd, &spec.env, spec.startup())? {
         Ok(server) => server,
         Err(failure) => return Ok(report::start_failure(failure)),
