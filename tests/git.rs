@@ -188,10 +188,43 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The ✓/✗ lines of a failing outcome's checklist.
+/// The ✓/✗ lines of a failing outcome's checklist, as
+/// `✓ what: expected` and `✗ what: expected — found found`.
 fn checklist(outcome: &Value) -> Vec<String> {
-    let text = outcome["details"][0]["text"].as_str().expect("a checklist");
-    text.lines().skip(1).map(String::from).collect()
+    let detail = details_of(outcome, "checklist")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("a checklist: {outcome:#}"));
+    detail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let (what, expected) = (item["what"].as_str().unwrap(), item["expected"].as_str().unwrap());
+            if item["passed"].as_bool().unwrap() {
+                format!("✓ {what}: {expected}")
+            } else {
+                format!("✗ {what}: {expected} — found {}", item["found"].as_str().unwrap())
+            }
+        })
+        .collect()
+}
+
+/// The details of an outcome of one type, in order.
+fn details_of(outcome: &Value, kind: &str) -> Vec<Value> {
+    outcome["details"]
+        .as_array()
+        .map(|all| all.iter().filter(|d| d["type"] == kind).cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Where a detail of `kind` whose text or command contains `needle` sits
+/// among the outcome's details.
+fn position_of(outcome: &Value, kind: &str, needle: &str) -> Option<usize> {
+    outcome["details"]
+        .as_array()?
+        .iter()
+        .position(|d| d["type"] == kind && (d.to_string().contains(needle) || needle.is_empty()))
 }
 
 #[test]
@@ -229,7 +262,7 @@ fn every_check_passes_on_a_scenario_that_satisfies_it() {
     assert_eq!(code, 0, "{outcome:#}");
     assert_eq!(
         outcome["message"],
-        "the repository is as the exercise asks: all 30 checks pass"
+        "the repository is as the exercise asks: all 39 checks pass"
     );
 }
 
@@ -244,18 +277,26 @@ fn every_check_fails_saying_what_was_expected_and_what_was_found() {
         "✗ current branch: `feature` — found `main`",
         "✗ branch `topic`: it exists — found no such branch",
         "✗ branch `feature`: it is deleted — found it exists, at ",
+        "✗ local branches: \"feature\", \"main\" — found \"clash\", \"feature\", \"main\"",
         "✗ tag `light`: an annotated tag — found a lightweight tag on ",
         "✗ tag `v0.1`: no such tag — found an annotated tag on ",
+        "✗ tags: \"v0.1\" — found \"light\", \"v0.1\"",
+        "✗ message of tag `v0.1`: \"Second tag\" — found \"First tag\"",
         "✗ commits on `main`: 4 — found 5",
         "✗ message of `HEAD`: \"Merge branch 'feature'\" — found \"Retitle\"",
         "✗ newest 2 messages on `HEAD`, newest first: \"Work on main\", \"Add feature\" — found \"Retitle\", \"Merge branch 'feature'\"",
         "✗ commits on `HEAD`: one with message /^Add tests/ — found none (newest: \"Retitle\"",
         "✗ commits on `HEAD`: none with message \"Work on main\" — found ",
-        "✗ `README.md` at `v0.1`: \"# Wrong\" — found \"# Demo\"",
+        "✗ message body of `HEAD` (below its first line): \"Why it changed\" — found no body (only a subject line)",
+        "✗ paths changed by `HEAD`: \"main.txt\" — found M README.md",
+        ": \"README.md\" — found \".gitignore\", \"README.md\"",
+        "✗ `README.md` at `v0.1`: \"# Wrong\" — found line 1 differs: expected \"# Wrong\", found \"# Demo\"",
         "✗ `feature.txt` in the work tree: text containing \"nothing like this\" — found no such text",
         "✗ `detour.txt` in the work tree: it exists — found no such file",
         "✗ work tree: nothing to commit, no untracked files — found 2 changes: added staged.txt, unmerged README.md",
         "✗ staged changes: none — found 2 changes: added staged.txt, unmerged README.md",
+        "✗ `staged.txt` in the index (staged): \"other\" — found line 1 differs: expected \"other\", found \"staged\"",
+        "✗ `git status --short`: \"A  staged.txt\" — found \"A  staged.txt\", \"UU README.md\"",
         "✗ `main.txt` in the index: not tracked — found tracked",
         "✗ parents of `HEAD`: 2 (a merge commit) — found 1: ",
         "✗ history of `main`: linear, no merge commits — found merge commit ",
@@ -266,22 +307,29 @@ fn every_check_fails_saying_what_was_expected_and_what_was_found() {
         "✗ `main` on origin: ",
         "✗ upstream of `feature`: `origin/main` — found `origin/feature`",
         "✗ conflicts: all resolved — found 3 changes: README.md is unmerged, a conflict marker in README.md:1",
-        "✗ operation in progress: nothing — found a merge (commit it, or `git merge --abort`)",
+        "✗ operation in progress: nothing — found a merge (resolve the conflicts, `git add` the files and `git commit`; or `git merge --abort` to go back)",
         "✗ `README.md`: ignored by git — found not ignored",
-        "✗ `app.log`: not ignored — found ignored by git",
+        "✗ `app.log`: not ignored — found ignored by `*.log` (.gitignore:1)",
         "✗ author of `",
+        "✗ committer of `",
         "✗ your answer in `exercises/checks/all_fail.txt`: the hash of the right commit (7 characters or more) — found no answer",
     ];
     assert_eq!(lines.len(), expected.len(), "{lines:#?}");
     for (line, part) in lines.iter().zip(expected) {
         assert!(line.contains(part), "{line:?} should contain {part:?}");
     }
-    assert!(lines[28].ends_with(": \"Sam Rivera\" — found \"Ada Lovelace <ada@example.com>\""));
+    assert!(lines[36].ends_with(": \"Sam Rivera\" — found \"Ada Lovelace <ada@example.com>\""));
+    // The merge left half done is said first, with its way out, before
+    // the checklist.
     assert_eq!(
         outcome["message"],
-        "current branch: expected `feature`, found `main` (and 29 more failing)"
+        "a merge is in progress: finish it or abort it first (39 of 39 checks failing)"
     );
-    let next = &outcome["details"][1];
+    let abort = position_of(&outcome, "command", "git merge --abort").expect("the abort command");
+    let list = position_of(&outcome, "checklist", "").unwrap();
+    assert!(abort < list, "{outcome:#}");
+    // After the checklist: the first failing check in full.
+    let next = &outcome["details"][list + 1];
     assert_eq!(next["type"], "mismatch");
     assert_eq!(next["what"], "next: current branch");
     assert_eq!(
@@ -496,10 +544,9 @@ fn reset_rebuilds_the_sandbox_and_the_answer_file() {
     fs::write(&answer, "abcdef0\n").unwrap();
     let (outcome, _) = env.run("find_the_bug");
     assert!(
-        outcome["message"]
-            .as_str()
-            .unwrap()
-            .contains("found abcdef0, another commit"),
+        checklist(&outcome)
+            .iter()
+            .any(|l| l.contains("found abcdef0, another commit")),
         "{outcome:#}"
     );
 

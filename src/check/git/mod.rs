@@ -13,6 +13,7 @@
 
 mod assertions;
 mod clock;
+mod diagnosis;
 mod repo;
 mod sandbox;
 mod scenario;
@@ -27,11 +28,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use self::assertions::{Assertion, Check, Context, Verdict};
+use self::diagnosis::Diagnosis;
 use self::repo::Repo;
 use self::sandbox::Sandbox;
 use self::scenario::Scenario;
 use super::Target;
-use crate::outcome::{Detail, Outcome};
+use crate::outcome::{CheckItem, Detail, Outcome};
 use crate::pack::{Exercise, Pack};
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &GitSpec, target: Target) -> Result<Outcome> {
@@ -333,7 +335,8 @@ fn run_solution(
 }
 
 /// Judge every check (not only up to the first failure: the learner sees
-/// how far they are) and turn the verdicts into one outcome.
+/// how far they are) and turn the verdicts into one outcome, what is wrong
+/// with the repository as a whole said first.
 fn judge(
     sandbox: &Sandbox,
     scenario: &Scenario,
@@ -368,10 +371,15 @@ fn judge(
         })?;
         verdicts.push((check, verdict));
     }
-    Ok(outcome_of(&verdicts))
+    let diagnoses = if verdicts.iter().all(|(_, v)| v.passed) {
+        Vec::new()
+    } else {
+        diagnosis::diagnose(&mut repo, &verdicts)?
+    };
+    Ok(outcome_of(&verdicts, diagnoses))
 }
 
-fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
+fn outcome_of(verdicts: &[(&Check, Verdict)], diagnoses: Vec<Diagnosis>) -> Outcome {
     let total = verdicts.len();
     let failed: Vec<&(&Check, Verdict)> = verdicts.iter().filter(|(_, v)| !v.passed).collect();
     let Some((first_check, first)) = failed.first() else {
@@ -384,40 +392,42 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
             }
         ));
     };
-    let message = match failed.len() {
-        1 => first.message(),
-        n => format!("{} (and {} more failing)", first.message(), n - 1),
+    let message = match (diagnoses.first(), failed.len()) {
+        (Some(diagnosis), n) => format!(
+            "{} ({} of {total} check{} failing)",
+            diagnosis.headline,
+            n,
+            if total == 1 { "" } else { "s" }
+        ),
+        (None, 1) => first.message(),
+        (None, n) => format!("{} (and {} more failing)", first.message(), n - 1),
     };
-    let checklist: Vec<String> = verdicts
-        .iter()
-        .map(|(_, v)| {
-            if v.passed {
-                format!("✓ {}: {}", v.what, one_line(&v.expected))
-            } else {
-                format!(
-                    "✗ {}: {} — found {}",
-                    v.what,
-                    one_line(&v.expected),
-                    one_line(&v.found)
-                )
-            }
-        })
-        .collect();
+    let mut outcome = Outcome::fail(message);
+    for diagnosis in diagnoses {
+        for detail in diagnosis.details {
+            outcome.push(detail);
+        }
+    }
     // The whole list shows how far the learner is; the first failing check,
     // in full and with the author's explanation, is what to do next.
-    let mut outcome = Outcome::fail(message)
-        .with(Detail::Text {
-            text: format!(
-                "{} of {total} checks pass:\n{}",
-                total - failed.len(),
-                checklist.join("\n")
-            ),
+    let items = verdicts
+        .iter()
+        .map(|(_, v)| CheckItem {
+            what: v.what.clone(),
+            passed: v.passed,
+            expected: Some(one_line(&v.expected)),
+            found: (!v.passed).then(|| v.brief.clone().unwrap_or_else(|| one_line(&v.found))),
         })
-        .with(Detail::Mismatch {
-            what: format!("next: {}", first.what),
-            expected: first.expected.clone(),
-            found: first.found.clone(),
-        });
+        .collect();
+    outcome.push(Detail::Checklist {
+        title: format!("{} of {total} checks pass", total - failed.len()),
+        items,
+    });
+    outcome.push(first.evidence.clone().unwrap_or_else(|| Detail::Mismatch {
+        what: format!("next: {}", first.what),
+        expected: first.expected.clone(),
+        found: first.found.clone(),
+    }));
     if let Some(why) = &first_check.why {
         outcome.push(Detail::Text {
             text: why.trim().to_string(),
