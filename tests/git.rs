@@ -114,6 +114,36 @@ impl Env {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A git command typed by the learner that may fail: (success, stdout
+    /// and stderr).
+    fn try_git(&self, dir: &Path, args: &[&str]) -> (bool, String) {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", self.home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_CEILING_DIRECTORIES")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_EDITOR", "true")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    }
+
+    /// Write a file in a sandbox's work tree, as the learner's editor would.
+    fn write(&self, name: &str, path: &str, text: &str) {
+        fs::write(self.work(name).join(path), text).unwrap();
+    }
+
     /// Every ref of a sandbox and its commit, read without any config.
     fn refs(&self, name: &str) -> String {
         let out = StdCommand::new("git")
@@ -128,11 +158,17 @@ impl Env {
 
     /// Run a solution script in the learner's sandbox, as the learner would.
     fn solve(&self, name: &str, answer_file: Option<&Path>) {
-        let script = self
-            .pack
-            .path()
-            .join("solutions/version_control")
-            .join(format!("{name}.sh"));
+        let script = ["version_control", "probes"]
+            .iter()
+            .map(|stage| {
+                self.pack
+                    .path()
+                    .join("solutions")
+                    .join(stage)
+                    .join(format!("{name}.sh"))
+            })
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| panic!("no solution script for {name}"));
         let mut cmd = StdCommand::new("sh");
         cmd.arg("-e")
             .arg(&script)
@@ -678,4 +714,354 @@ fn the_learners_local_config_does_not_change_what_the_checks_read() {
         lines.into_iter().filter(|l| !l.contains("work tree:")).collect()
     };
     assert_eq!(without_work_tree(lines), without_work_tree(checklist(&before)));
+}
+
+// ---- issue 14: checks that see the whole repository ----
+
+fn message(outcome: &Value) -> String {
+    outcome["message"].as_str().unwrap_or_default().to_string()
+}
+
+fn failing(outcome: &Value) -> Vec<String> {
+    checklist(outcome)
+        .into_iter()
+        .filter(|l| l.starts_with('✗'))
+        .collect()
+}
+
+#[test]
+fn exact_paths_catch_commit_all_and_add_everything() {
+    // `commit -a` takes b.txt too.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git(
+        "stage_one",
+        &["commit", "-q", "-a", "-m", "Update a", "-m", "Because a changed."],
+    );
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 1, "{outcome:#}");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ paths changed by `HEAD`: \"a.txt\" — found M a.txt, M b.txt")),
+        "{lines:#?}"
+    );
+    assert!(
+        message(&outcome).contains("not expected \"b.txt\""),
+        "{outcome:#}"
+    );
+
+    // `git add .` takes the secret too.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git("stage_one", &["add", "."]);
+    env.learner_git(
+        "stage_one",
+        &["commit", "-q", "-m", "Update a", "-m", "Because a changed."],
+    );
+    let (outcome, _) = env.run("stage_one");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("files in `HEAD`") && l.contains("\"secret.env\"")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("✗ `git status --short`")),
+        "{lines:#?}"
+    );
+
+    // An extra branch, an extra tag.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.solve("stage_one", None);
+    assert_eq!(env.run("stage_one").1, 0);
+    env.learner_git("stage_one", &["branch", "spare"]);
+    env.learner_git("stage_one", &["tag", "oops"]);
+    let (outcome, _) = env.run("stage_one");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ local branches: \"main\" — found \"main\", \"spare\"")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ tags: none — found \"oops\"")),
+        "{lines:#?}"
+    );
+    env.learner_git("stage_one", &["branch", "-D", "spare"]);
+    env.learner_git("stage_one", &["tag", "-d", "oops"]);
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 0, "only the one path: {outcome:#}");
+}
+
+#[test]
+fn the_index_is_seen_path_by_path() {
+    // The right version staged, then edited again in the work tree.
+    let env = Env::new("probes");
+    env.run("index");
+    env.learner_git("index", &["add", "app.conf"]);
+    env.write("index", "app.conf", "name=demo\nport=9090\n");
+    let (outcome, _) = env.run("index");
+    let lines = failing(&outcome);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("✗ `git status --short app.conf`: \"M  app.conf\" — found \"MM app.conf\""),
+        "{lines:#?}"
+    );
+
+    // The wrong version staged: a line diff says which line.
+    let env = Env::new("probes");
+    env.run("index");
+    env.write("index", "app.conf", "name=demo\nport=9090\n");
+    env.learner_git("index", &["add", "app.conf"]);
+    let (outcome, _) = env.run("index");
+    assert!(
+        message(&outcome).starts_with(
+            "`app.conf` in the index (staged): line 2 differs: expected \"port=8080\", found \"port=9090\""
+        ),
+        "{outcome:#}"
+    );
+    let diff = details_of(&outcome, "output");
+    let text = diff[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("-port=8080\n+port=9090\n") && text.contains(" name=demo\n"),
+        "{text}"
+    );
+
+    let env = Env::new("probes");
+    env.run("index");
+    env.solve("index", None);
+    let (outcome, code) = env.run("index");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn tag_messages_and_kinds_are_checked() {
+    let env = Env::new("probes");
+    env.run("release");
+    env.learner_git("release", &["tag", "-a", "v1.0", "-m", "Release 1.0 beta"]);
+    let (outcome, _) = env.run("release");
+    assert_eq!(
+        message(&outcome),
+        "message of tag `v1.0`: expected \"Release 1.0\", found \"Release 1.0 beta\""
+    );
+    env.learner_git("release", &["tag", "-d", "v1.0"]);
+    env.learner_git("release", &["tag", "v1.0"]);
+    let (outcome, _) = env.run("release");
+    assert!(
+        failing(&outcome)
+            .iter()
+            .any(|l| l.contains("a lightweight tag, which has no message")),
+        "{outcome:#}"
+    );
+    env.learner_git("release", &["tag", "-d", "v1.0"]);
+    env.solve("release", None);
+    assert_eq!(env.run("release").1, 0);
+
+    // A missing body fails; the right one passes (stage_one's `body`).
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git("stage_one", &["add", "a.txt"]);
+    env.learner_git("stage_one", &["commit", "-q", "-m", "Update a"]);
+    let (outcome, _) = env.run("stage_one");
+    assert_eq!(
+        failing(&outcome),
+        [
+            "✗ message body of `HEAD` (below its first line): \"Because a changed.\" — found no body (only a subject line)"
+        ]
+    );
+}
+
+#[test]
+fn where_an_ignore_rule_comes_from_is_checked() {
+    let env = Env::new("probes");
+    env.run("ignore_logs");
+    let exclude = env.work("ignore_logs").join(".git/info/exclude");
+    let mut text = fs::read_to_string(&exclude).unwrap_or_default();
+    text.push_str("*.log\n");
+    fs::write(&exclude, text).unwrap();
+    let (outcome, code) = env.run("ignore_logs");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert!(
+        message(&outcome).contains(
+            "expected ignored by a rule in `.gitignore`, found ignored by `*.log` (.git/info/exclude:"
+        ),
+        "{outcome:#}"
+    );
+    env.solve("ignore_logs", None);
+    let (outcome, code) = env.run("ignore_logs");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn an_answer_file_can_live_in_the_sandbox() {
+    let env = Env::new("probes");
+    env.run("quiz_inside");
+    env.write(
+        "quiz_inside",
+        "ANSWER.txt",
+        "# The author's name, below:\nSam Rivera\n",
+    );
+    let (outcome, _) = env.run("quiz_inside");
+    assert_eq!(
+        message(&outcome),
+        "your answer in `ANSWER.txt`: expected the right answer, found \"Sam Rivera\""
+    );
+    env.write("quiz_inside", "ANSWER.txt", "# The author's name, below:\n");
+    env.solve("quiz_inside", None);
+    assert_eq!(env.run("quiz_inside").1, 0);
+}
+
+#[test]
+fn an_operation_in_progress_is_said_first_with_its_way_out() {
+    let env = Env::new("probes");
+    env.run("rebase_feature");
+    let (ok, _) = env.try_git(&env.work("rebase_feature"), &["rebase", "main"]);
+    assert!(!ok, "the rebase stops on the conflict");
+    let (outcome, _) = env.run("rebase_feature");
+    assert!(
+        message(&outcome).starts_with("a rebase is in progress: finish it or abort it first"),
+        "not \"detached HEAD\" first: {outcome:#}"
+    );
+    let list = position_of(&outcome, "checklist", "").unwrap();
+    for command in ["git rebase --continue", "git rebase --abort"] {
+        let at =
+            position_of(&outcome, "command", command).unwrap_or_else(|| panic!("{command}: {outcome:#}"));
+        assert!(at < list, "{outcome:#}");
+    }
+    assert!(
+        !outcome.to_string().contains("HEAD is detached"),
+        "a rebase detaches HEAD: {outcome:#}"
+    );
+    // Finished as the advice says: passes, nothing left to diagnose.
+    env.write("rebase_feature", "notes.txt", "start\nmain\nfeature\n");
+    env.learner_git("rebase_feature", &["add", "notes.txt"]);
+    let (ok, out) = env.try_git(&env.work("rebase_feature"), &["rebase", "--continue"]);
+    assert!(ok, "{out}");
+    let (outcome, code) = env.run("rebase_feature");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn a_detached_head_is_said_first_with_the_way_back() {
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.solve("stage_one", None);
+    env.learner_git("stage_one", &["switch", "-q", "--detach", "HEAD"]);
+    let (outcome, _) = env.run("stage_one");
+    assert!(
+        message(&outcome).starts_with("HEAD is detached at "),
+        "{outcome:#}"
+    );
+    let back = position_of(&outcome, "command", "git switch main").expect("the way back");
+    assert!(back < position_of(&outcome, "checklist", "").unwrap());
+    env.learner_git("stage_one", &["switch", "-q", "main"]);
+    assert_eq!(env.run("stage_one").1, 0);
+}
+
+#[test]
+fn an_amend_by_mistake_gets_the_reflog_way_back() {
+    let env = Env::new("probes");
+    env.run("add_commit");
+    env.learner_git("add_commit", &["add", "b.txt"]);
+    env.learner_git("add_commit", &["commit", "-q", "--amend", "-m", "Add b"]);
+    let (outcome, _) = env.run("add_commit");
+    assert!(
+        message(&outcome).starts_with("your `git commit --amend` replaced commit "),
+        "not just \"expected 3, found 2\": {outcome:#}"
+    );
+    let undo = details_of(&outcome, "command");
+    assert!(
+        undo.iter().any(|c| c["command"] == "git reset --soft HEAD@{1}"),
+        "{outcome:#}"
+    );
+    // The advice works: undo the amend, commit on top.
+    env.learner_git("add_commit", &["reset", "--soft", "HEAD@{1}"]);
+    env.learner_git("add_commit", &["commit", "-q", "-m", "Add b"]);
+    let (outcome, code) = env.run("add_commit");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn committed_conflict_markers_get_edit_then_amend() {
+    let env = Env::new("probes");
+    env.run("finish_merge");
+    env.learner_git("finish_merge", &["commit", "-q", "-a", "--no-edit"]);
+    let (outcome, _) = env.run("finish_merge");
+    assert!(
+        message(&outcome).starts_with("conflict markers were committed: README.md:1"),
+        "{outcome:#}"
+    );
+    assert!(
+        details_of(&outcome, "command")
+            .iter()
+            .any(|c| c["command"] == "git add README.md && git commit --amend --no-edit"),
+        "{outcome:#}"
+    );
+    env.write("finish_merge", "README.md", "main\ntopic\n");
+    env.learner_git("finish_merge", &["add", "README.md"]);
+    env.learner_git("finish_merge", &["commit", "-q", "--amend", "--no-edit"]);
+    let (outcome, code) = env.run("finish_merge");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn a_nondeterministic_setup_makes_the_pack_unsound() {
+    let env = Env::new("probes");
+    let scenario = env.pack.path().join("exercises/probes/release.scenario.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    // A commit message read from a file that differs at every read: each
+    // build gets other hashes.
+    let step =
+        "[[step]]\ngit = [\"commit\", \"--allow-empty\", \"-F\", \"/proc/sys/kernel/random/uuid\"]\n\n";
+    fs::write(
+        &scenario,
+        text.replacen("[[check]]", &format!("{step}[[check]]"), 1),
+    )
+    .unwrap();
+    let out = env.backlings().args(["dev", "check", "--json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    assert!(doc.to_string().contains("starter_errors"), "{doc:#}");
+    assert!(doc.to_string().contains("not deterministic"), "{doc:#}");
+}
+
+#[test]
+fn a_recreated_repository_is_explained_and_reset_is_offered() {
+    let env = Env::new("probes");
+    env.run("stage_one");
+    fs::remove_dir_all(env.work("stage_one").join(".git")).unwrap();
+    env.learner_git("stage_one", &["init", "-q"]);
+    // The learner's own config applies now: signing on, and no key.
+    let (ok, said) = env.try_git(
+        &env.work("stage_one"),
+        &["commit", "-q", "--allow-empty", "-m", "x"],
+    );
+    assert!(!ok, "{said}");
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert!(
+        message(&outcome).starts_with("this sandbox's repository was made again with `git init`"),
+        "not just \"no commits yet\": {outcome:#}"
+    );
+    assert!(outcome.to_string().contains("gpg failed to sign"), "{outcome:#}");
+    assert_eq!(
+        details_of(&outcome, "command")[0]["command"],
+        "backlings reset stage_one"
+    );
+    env.backlings().args(["reset", "stage_one"]).assert().success();
+    let (outcome, _) = env.run("stage_one");
+    assert!(!message(&outcome).contains("made again"), "{outcome:#}");
 }

@@ -23,7 +23,7 @@ use super::finding::{Category, Finding};
 use super::{package, stray};
 use crate::check::Target;
 use crate::check::batch::{self, Job, Manifest, Options};
-use crate::outcome::{Outcome, human_duration};
+use crate::outcome::{Outcome, Status, human_duration};
 use crate::pack::{Exercise, Pack, Problem};
 use crate::view::json::Entry;
 use crate::view::progress::{Progress, target_label};
@@ -80,6 +80,8 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     for (job, outcome) in jobs.iter().zip(outcomes) {
         if job.target == Target::Starter && outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::StarterPasses));
+        } else if job.target == Target::Starter && outcome.status == Status::Error {
+            findings.push(judgement(job, &outcome, Category::StarterErrors));
         } else if job.target == Target::Solution && !outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
         }
@@ -129,6 +131,14 @@ fn judgement(job: &Job<'_>, outcome: &Outcome, category: Category) -> Finding {
             ),
             "the learner would have nothing to do: leave the part to write undone (a `todo!()`, a missing clause)",
         ),
+        Category::StarterErrors => (
+            exercise.files.first().cloned().unwrap_or_default(),
+            format!(
+                "the starter of `{}` cannot be checked: {}",
+                exercise.name, outcome.message
+            ),
+            "a starter must fail on what the learner has to do, not on the pack itself: fix what the evidence below names",
+        ),
         _ => (
             exercise.solution.clone(),
             format!(
@@ -169,10 +179,21 @@ impl CheckEntry {
             entry: Entry::new(job.exercise, &outcome),
             target: target_label(job.target),
             expected: if starter { "fail" } else { "pass" },
-            sound: outcome.status.passed() != starter,
+            sound: if starter {
+                starter_is_sound(outcome.status)
+            } else {
+                outcome.status.passed()
+            },
             outcome,
         }
     }
+}
+
+/// A starter must fail (or run out of time, as unfinished learner code
+/// may): a pass leaves the learner nothing to do, and an error is the
+/// pack's own problem (a broken fixture, a setup that is not deterministic).
+fn starter_is_sound(status: Status) -> bool {
+    matches!(status, Status::Fail | Status::Timeout)
 }
 
 /// The `--json` document of `dev check`.
@@ -290,7 +311,7 @@ impl DevReport {
     /// The check behind a finding about a starter or a solution.
     fn evidence_for(&self, finding: &Finding) -> Option<&CheckEntry> {
         let target = match finding.category {
-            Category::StarterPasses => "starter",
+            Category::StarterPasses | Category::StarterErrors => "starter",
             Category::SolutionFails => "solution",
             _ => return None,
         };

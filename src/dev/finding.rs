@@ -16,6 +16,9 @@ pub enum Category {
     Package,
     /// A starter that already passes: the learner would have nothing to do.
     StarterPasses,
+    /// A starter that cannot be judged (an error, not a failure): the pack's
+    /// problem, e.g. a git scenario whose setup is not deterministic.
+    StarterErrors,
     /// A reference solution that does not pass (rust: or is not clippy-clean).
     SolutionFails,
 }

@@ -392,7 +392,10 @@ impl<'a> Repo<'a> {
                 {
                     // HEAD always exists; when it names nothing, its branch is unborn.
                     Err(Missing::NoCommits)
-                } else if err.contains("unknown revision") || err.contains("bad revision") {
+                } else if err.contains("unknown revision")
+                    || err.contains("bad revision")
+                    || err.contains("bad object")
+                {
                     Err(Missing::Unknown)
                 } else {
                     return Err(failed());
@@ -435,7 +438,16 @@ impl<'a> Repo<'a> {
                 if !matches!(code, Some(0 | 1)) {
                     return Err(failed());
                 }
-                self.ignored = Some(Rc::new(parse_check_ignore(&out)));
+                // git names `.git/info/exclude` by its absolute path (GIT_DIR
+                // is absolute): show it as the learner sees it.
+                let mut rules = parse_check_ignore(&out);
+                let work = format!("{}/", self.sandbox.work().display());
+                for rule in rules.values_mut() {
+                    if let Some(inside) = rule.source.strip_prefix(&work) {
+                        rule.source = inside.to_string();
+                    }
+                }
+                self.ignored = Some(Rc::new(rules));
             }
             Query::FileAt(rev, path) => {
                 self.files_at

@@ -182,6 +182,7 @@ pub fn build(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
 
 fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
     fs::create_dir_all(sandbox.dir()).with_context(|| format!("creating {}", sandbox.dir().display()))?;
+    sandbox.write_guard()?;
     sandbox.ensure_home()?;
     if scenario.remote {
         sandbox::run_ok(

@@ -287,17 +287,19 @@ fn the_coverage_fixtures_use_every_check_once() {
 
 #[test]
 fn starters_fail_and_solutions_pass_in_fresh_sandboxes() {
-    let (_dir, pack) = pack("examples");
-    for exercise in &pack.exercises {
-        let starter = crate::check::check(&pack, exercise, Target::Starter);
-        assert_eq!(starter.status, Status::Fail, "{}: {starter:#?}", exercise.name);
-        let solution = crate::check::check(&pack, exercise, Target::Solution);
-        assert_eq!(solution.status, Status::Pass, "{}: {solution:#?}", exercise.name);
+    for fixture in ["examples", "probes"] {
+        let (_dir, pack) = pack(fixture);
+        for exercise in &pack.exercises {
+            let starter = crate::check::check(&pack, exercise, Target::Starter);
+            assert_eq!(starter.status, Status::Fail, "{}: {starter:#?}", exercise.name);
+            let solution = crate::check::check(&pack, exercise, Target::Solution);
+            assert_eq!(solution.status, Status::Pass, "{}: {solution:#?}", exercise.name);
+        }
+        assert!(
+            !pack.state_dir().join("sandboxes").exists(),
+            "fresh sandboxes live in temp dirs, never in the learner's"
+        );
     }
-    assert!(
-        !pack.state_dir().join("sandboxes").exists(),
-        "fresh sandboxes live in temp dirs, never in the learner's"
-    );
 }
 
 #[test]

@@ -557,11 +557,19 @@ impl Parser<'_> {
                         );
                         return None;
                     }
-                    Some(target) if !files.contains(&target) => {
+                    // Else an answer the learner writes inside the sandbox,
+                    // in a file the scenario starts them with.
+                    Some(target)
+                        if !files.contains(&target)
+                            && !self.written.contains(target.to_string_lossy().as_ref()) =>
+                    {
                         self.problem(
                             span,
-                            format!("`{}` is not one of the exercise's `files`", target.display()),
-                            "list it in the exercise's `files` in info.toml (so it is watched and reset), or drop `file`",
+                            format!(
+                                "`{}` is neither one of the exercise's `files` nor a file a step writes in the sandbox",
+                                target.display()
+                            ),
+                            "list it in the exercise's `files` in info.toml (so it is watched and reset), or write it in the sandbox with a step's `files`, or drop `file`",
                         );
                         return None;
                     }

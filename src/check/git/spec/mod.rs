@@ -110,6 +110,7 @@ pub fn parse(path: &Path, source: &str, files: &[PathBuf]) -> Result<Scenario, V
         problems: Vec::new(),
         ids: BTreeSet::new(),
         remote: raw.remote,
+        written: BTreeSet::new(),
     };
     let scenario = parser.scenario(raw, files);
     if parser.problems.is_empty() {
@@ -126,6 +127,8 @@ struct Parser<'a> {
     /// Step ids declared so far.
     ids: BTreeSet<String>,
     remote: bool,
+    /// Paths the steps write in the work tree (an answer file can be one).
+    written: BTreeSet<String>,
 }
 
 impl Parser<'_> {
@@ -177,6 +180,10 @@ impl Parser<'_> {
             }
         }
         let steps: Vec<Step> = raw.step.iter().filter_map(|s| self.step(s)).collect();
+        self.written = steps
+            .iter()
+            .flat_map(|s| s.edits.write.iter().map(|(path, _)| path.clone()))
+            .collect();
         let checks: Vec<Check> = raw.check.iter().filter_map(|c| self.check(c, files)).collect();
         if raw.check.is_empty() {
             self.problems.push(
