@@ -1065,3 +1065,148 @@ fn a_recreated_repository_is_explained_and_reset_is_offered() {
     let (outcome, _) = env.run("stage_one");
     assert!(!message(&outcome).contains("made again"), "{outcome:#}");
 }
+
+// ---- issue 11: the pack's own repository, links out of the pack ----
+
+/// Make the pack a git repository, as a cloned pack is; its state, read.
+fn make_pack_a_repository(env: &Env) -> impl Fn() -> String + '_ {
+    let pack_git = move |args: &[&str]| {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(env.pack.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Pack")
+            .env("GIT_AUTHOR_EMAIL", "pack@example.com")
+            .env("GIT_COMMITTER_NAME", "Pack")
+            .env("GIT_COMMITTER_EMAIL", "pack@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    pack_git(&["init", "--quiet", "-b", "main"]);
+    fs::write(env.pack.path().join(".gitignore"), "/.backlings\n").unwrap();
+    pack_git(&["add", "-A"]);
+    pack_git(&["commit", "--quiet", "-m", "The pack"]);
+    move || {
+        pack_git(&["for-each-ref"])
+            + &pack_git(&["status", "--porcelain"])
+            + &pack_git(&["log", "--format=%H"])
+    }
+}
+
+#[test]
+fn no_git_command_in_a_sandbox_reaches_the_packs_repository() {
+    let env = Env::new("probes");
+    let pack_state = make_pack_a_repository(&env);
+    let before = pack_state();
+    env.run("stage_one");
+    let work = env.work("stage_one");
+    let sandbox = work.parent().unwrap().to_path_buf();
+    fs::remove_dir_all(work.join(".git")).unwrap();
+    let pack = env.pack.path().display().to_string();
+    let probe = |dir: &Path| {
+        for args in [
+            &["rev-parse", "--show-toplevel"][..],
+            &["status"],
+            &["add", "-A"],
+            &["commit", "-q", "--allow-empty", "-m", "Into the pack?"],
+        ] {
+            let (ok, said) = env.try_git(dir, args);
+            assert!(!ok, "git {args:?} in {} worked: {said}", dir.display());
+            assert!(said.contains("not a git repository"), "{said}");
+            assert!(!said.contains(&format!("{pack}\n")), "{said}");
+        }
+    };
+    probe(&work);
+    probe(&sandbox);
+    probe(&sandbox.join("home"));
+    // The guard deleted too: the next check puts it back.
+    fs::remove_file(sandbox.join(".git")).unwrap();
+    env.run("stage_one");
+    probe(&work);
+    assert_eq!(pack_state(), before, "the pack's repository is untouched");
+    // And `git init` there makes the learner's own repository, not one
+    // inside the pack's.
+    env.learner_git("stage_one", &["init", "-q"]);
+    let top = env.learner_git("stage_one", &["rev-parse", "--show-toplevel"]);
+    assert_eq!(Path::new(top.trim()), fs::canonicalize(&work).unwrap());
+}
+
+#[test]
+fn a_symlinked_sandboxes_folder_is_refused_and_named() {
+    let env = Env::new("probes");
+    let outside = tempfile::tempdir().unwrap();
+    fs::create_dir_all(outside.path().join("stage_one/work")).unwrap();
+    fs::write(outside.path().join("stage_one/work/precious.txt"), "mine\n").unwrap();
+    fs::create_dir_all(env.pack.path().join(".backlings")).unwrap();
+    let link = env.pack.path().join(".backlings/sandboxes");
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    for args in [&["reset", "stage_one"][..], &["run", "stage_one"]] {
+        let out = env.backlings().args(args).output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{args:?}: {said}");
+        assert!(
+            said.contains(&format!("{} is a symbolic link", link.display())),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(outside.path().join("stage_one/work/precious.txt")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        1,
+        "nothing written outside"
+    );
+}
+
+// ---- issue 19: a reset keeps the learner's repository ----
+
+#[test]
+fn a_reset_keeps_the_learners_repository_where_it_says() {
+    let env = Env::new("probes");
+    env.run("add_commit");
+    env.learner_git("add_commit", &["add", "b.txt"]);
+    env.learner_git("add_commit", &["commit", "-q", "-m", "My own work"]);
+    env.write("add_commit", "draft.txt", "not committed\n");
+    let kept_at = |stdout: &str| -> PathBuf {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains("your repository as it was is kept in "))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let rest = line.split("kept in ").nth(1).unwrap();
+        PathBuf::from(rest.split(" (cd ").next().unwrap())
+    };
+    let out = env.backlings().args(["reset", "add_commit"]).output().unwrap();
+    assert!(out.status.success());
+    let first = kept_at(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        first,
+        env.pack.path().join(".backlings/replaced/sandboxes/add_commit.1")
+    );
+    let (ok, log) = env.try_git(&first.join("work"), &["log", "-1", "--format=%s"]);
+    assert!(ok && log.trim() == "My own work", "{log}");
+    assert_eq!(
+        fs::read_to_string(first.join("work/draft.txt")).unwrap(),
+        "not committed\n"
+    );
+    // The sandbox itself is the scenario's again.
+    let (outcome, _) = env.run("add_commit");
+    assert!(message(&outcome).starts_with("newest 3 messages"), "{outcome:#}");
+    // A second reset keeps a second copy, the first one untouched.
+    let out = env.backlings().args(["reset", "add_commit"]).output().unwrap();
+    let second = kept_at(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        second,
+        env.pack.path().join(".backlings/replaced/sandboxes/add_commit.2")
+    );
+    let (_, log) = env.try_git(&first.join("work"), &["log", "-1", "--format=%s"]);
+    assert_eq!(log.trim(), "My own work");
+}

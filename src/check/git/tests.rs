@@ -426,3 +426,39 @@ fn a_second_build_must_give_the_same_commits() {
             .contains("refs/heads/main")
     );
 }
+
+#[test]
+fn the_watcher_is_given_everything_that_can_change_a_verdict() {
+    let (_dir, pack) = pack("examples");
+    let publish = pack.exercise("publish_feature").unwrap();
+    let sandbox = pack.state_dir().join("sandboxes/publish_feature");
+    let paths = watched_paths(&pack, publish, spec_of(publish));
+    // The work tree with its `.git` (removals included), the sandbox's
+    // folder (a deleted `work`), and the remote a push changes.
+    assert!(paths.contains(&(sandbox.join("work"), true)), "{paths:?}");
+    assert!(paths.contains(&(sandbox.clone(), false)), "{paths:?}");
+    assert!(paths.contains(&(sandbox.join("origin.git"), true)), "{paths:?}");
+
+    let bisect = pack.exercise("find_the_bug").unwrap();
+    let paths = watched_paths(&pack, bisect, spec_of(bisect));
+    assert!(
+        !paths.iter().any(|(p, _)| p.ends_with("origin.git")),
+        "no remote, no origin to watch: {paths:?}"
+    );
+    assert!(paths.contains(&(pack.path(&bisect.files[0]), false)), "{paths:?}");
+}
+
+#[test]
+fn a_quiz_shows_its_answer_file_where_the_learner_works() {
+    let (_dir, pack) = pack("examples");
+    let bisect = pack.exercise("find_the_bug").unwrap();
+    let hint = workspace_hint(&pack, bisect, spec_of(bisect)).unwrap();
+    assert!(hint.starts_with("cd "), "{hint}");
+    assert!(
+        hint.ends_with("write your answer in exercises/version_control/find_the_bug.txt"),
+        "{hint}"
+    );
+    let publish = pack.exercise("publish_feature").unwrap();
+    let hint = workspace_hint(&pack, publish, spec_of(publish)).unwrap();
+    assert!(!hint.contains("answer"), "{hint}");
+}
