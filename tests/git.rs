@@ -1210,3 +1210,30 @@ fn a_reset_keeps_the_learners_repository_where_it_says() {
     let (_, log) = env.try_git(&first.join("work"), &["log", "-1", "--format=%s"]);
     assert_eq!(log.trim(), "My own work");
 }
+
+#[test]
+fn a_scenario_can_start_without_a_repository() {
+    let env = Env::new("probes");
+    let (outcome, code) = env.run("start_repo");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert_eq!(
+        message(&outcome),
+        "the sandbox is not a repository yet: `git init` makes one"
+    );
+    let (ok, said) = env.try_git(&env.work("start_repo"), &["status"]);
+    assert!(!ok && said.contains("not a git repository"), "{said}");
+    env.learner_git("start_repo", &["init", "-q", "-b", "main"]);
+    env.learner_git("start_repo", &["add", "README.md"]);
+    let (outcome, _) = env.run("start_repo");
+    assert_eq!(failing(&outcome).len(), 2, "{outcome:#}");
+    assert!(
+        !message(&outcome).contains("made again"),
+        "git init is the lesson here: {outcome:#}"
+    );
+    env.learner_git(
+        "start_repo",
+        &["-c", "commit.gpgSign=false", "commit", "-q", "-m", "First commit"],
+    );
+    let (outcome, code) = env.run("start_repo");
+    assert_eq!(code, 0, "{outcome:#}");
+}

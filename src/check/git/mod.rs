@@ -215,7 +215,7 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
     // Checked before any git command: without it, git would look for a
     // repository further up (the ceiling stops it, but the learner needs to
     // hear what happened).
-    if !sandbox.git_dir().is_dir() {
+    if !sandbox.git_dir().is_dir() && scenario.init {
         return Ok(Outcome::error(format!(
             "{} has no .git folder any more, so it is not a repository: run `backlings reset {name}` to start over",
             work.display()
@@ -234,7 +234,8 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
         .iter()
         .map(|f| (f.to_string_lossy().into_owned(), pack.path(f)))
         .collect();
-    let reinitialised = sandbox.reinitialised();
+    // Without `init`, the learner's own `git init` is the point.
+    let reinitialised = scenario.init && sandbox.reinitialised();
     let mut outcome = match judge(&sandbox, scenario, &marker.commits, &answers) {
         Ok(outcome) => outcome,
         Err(err) if err.downcast_ref::<sandbox::GitMissing>().is_some() => {
@@ -310,6 +311,7 @@ fn check_fresh(
     // `dev check` of a starter also proves the setup deterministic: every
     // learner (and every test) must get the same hashes.
     if solution.is_none()
+        && scenario.init
         && let Some(differs) = nondeterministic(&sandbox, scenario)?
     {
         return Ok(differs);
@@ -447,6 +449,9 @@ fn judge(
             _ => None,
         })
         .collect();
+    if !sandbox.git_dir().is_dir() {
+        return Ok(no_repository_yet(scenario));
+    }
     // An answer file that is not one of the exercise's is in the sandbox.
     let mut answers = answers.clone();
     for check in &scenario.checks {
@@ -483,6 +488,30 @@ fn judge(
         diagnosis::diagnose(&mut repo, &verdicts)?
     };
     Ok(outcome_of(&verdicts, diagnoses))
+}
+
+/// A scenario with `init = false` before the learner's `git init`: every
+/// check fails the same way, and the way on is one command.
+fn no_repository_yet(scenario: &Scenario) -> Outcome {
+    let items = scenario
+        .checks
+        .iter()
+        .map(|c| CheckItem {
+            what: c.key.replace('_', " "),
+            passed: false,
+            expected: None,
+            found: Some("no repository yet".into()),
+        })
+        .collect();
+    Outcome::fail("the sandbox is not a repository yet: `git init` makes one")
+        .with(Detail::Command {
+            title: "make it a repository".into(),
+            command: "git init".into(),
+        })
+        .with(Detail::Checklist {
+            title: format!("0 of {} checks pass", scenario.checks.len()),
+            items,
+        })
 }
 
 fn outcome_of(verdicts: &[(&Check, Verdict)], diagnoses: Vec<Diagnosis>) -> Outcome {

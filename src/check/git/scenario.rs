@@ -28,6 +28,9 @@ pub struct Scenario {
     pub start: GitDate,
     /// An `origin`: a bare repository beside the sandbox.
     pub remote: bool,
+    /// Whether setup makes the work tree a repository (`init = false`: the
+    /// learner's `git init` is the lesson).
+    pub init: bool,
     /// Extra settings for the sandbox's `.git/config`.
     pub config: Vec<(String, String)>,
     pub steps: Vec<Step>,
@@ -192,6 +195,18 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
                 .args(["init", "--quiet", "--bare"])
                 .arg(sandbox.origin()),
         )?;
+    }
+    if !scenario.init {
+        // A plain folder: only file edits (the parser allows nothing else).
+        fs::create_dir_all(sandbox.work())
+            .with_context(|| format!("creating {}", sandbox.work().display()))?;
+        for step in &scenario.steps {
+            apply_edits(&sandbox.work(), &step.edits)?;
+        }
+        return Ok(Marker {
+            scenario: scenario.digest.clone(),
+            commits: BTreeMap::new(),
+        });
     }
     sandbox::run_ok(
         &sandbox

@@ -462,3 +462,41 @@ fn a_quiz_shows_its_answer_file_where_the_learner_works() {
     let hint = workspace_hint(&pack, publish, spec_of(publish)).unwrap();
     assert!(!hint.contains("answer"), "{hint}");
 }
+
+#[test]
+fn the_new_vocabulary_is_refused_where_it_does_not_fit() {
+    assert_problem(
+        &format!("init = false\n{ONE_COMMIT}\n[[check]]\non_branch = \"main\"\n"),
+        &[],
+        &["`commit` needs a repository, but the scenario says `init = false`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nstatus = [\"M app.conf\"]\n"),
+        &[],
+        &["is not a line of `git status --short`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nignored = \"a.log\"\nfrom = \"ignore.txt\"\n"),
+        &[],
+        &["`ignore.txt` is not a file ignore rules come from"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nnot_ignored = \"a.log\"\nfrom = \".gitignore\"\n"),
+        &[],
+        &["`from` does not apply to `not_ignored`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\ntag_message = \"Release\"\n"),
+        &[],
+        &["`tag_message` needs the tag it is about"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"x\"\nfile = \"ANSWER.txt\"\n"),
+        &["exercises/q.txt"],
+        &["neither one of the exercise's `files` nor a file a step writes"],
+    );
+    let inside = format!(
+        "{ONE_COMMIT}\n[[step]]\nfiles = {{ \"ANSWER.txt\" = \"\" }}\n\n[[check]]\nanswer = \"x\"\nfile = \"ANSWER.txt\"\n"
+    );
+    assert_eq!(problems(&inside, &[]), Vec::<String>::new());
+}
