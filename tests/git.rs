@@ -1237,3 +1237,29 @@ fn a_scenario_can_start_without_a_repository() {
     let (outcome, code) = env.run("start_repo");
     assert_eq!(code, 0, "{outcome:#}");
 }
+
+#[test]
+fn files_the_learners_global_ignore_hides_are_named() {
+    let home = tempfile::tempdir().unwrap();
+    let ignore = home.path().join("global-ignore");
+    fs::write(&ignore, "*.env\n").unwrap();
+    let config = format!(
+        "{HOSTILE_GITCONFIG}[core]\n\texcludesFile = {}\n",
+        ignore.display()
+    );
+    let env = Env::with_home("probes", &config);
+    let (outcome, _) = env.run("stage_one");
+    assert!(
+        message(&outcome).starts_with("your own git configuration hides secret.env from your `git status`"),
+        "{outcome:#}"
+    );
+    // The learner's config was only read, by git: HOME is unchanged.
+    assert_eq!(
+        fs::read_to_string(env.home.path().join(".gitconfig")).unwrap(),
+        config
+    );
+    // Without such a rule, nothing is said.
+    let plain = Env::new("probes");
+    let (outcome, _) = plain.run("stage_one");
+    assert!(!outcome.to_string().contains("hides"), "{outcome:#}");
+}

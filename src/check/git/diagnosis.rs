@@ -11,8 +11,9 @@ use anyhow::Result;
 
 use super::assertions::{Assertion, Check, Verdict, how_to_end};
 use super::repo::{Head, Repo};
-use super::sandbox::{LEARNER_EMAIL, short};
+use super::sandbox::{self, GIT_TIMEOUT, LEARNER_EMAIL, short};
 use crate::outcome::Detail;
+use crate::process::Cmd;
 
 /// One thing to tell the learner first: a headline (the outcome's message
 /// when it is the first) and the evidence that goes with it.
@@ -56,7 +57,67 @@ pub fn diagnose(repo: &mut Repo<'_>, verdicts: &[(&Check, Verdict)]) -> Result<V
     {
         found.push(committed);
     }
+    let worktree_fails = verdicts.iter().any(|(c, v)| {
+        !v.passed
+            && matches!(
+                c.assertion,
+                Assertion::Clean(_) | Assertion::Status(_) | Assertion::Staged(_) | Assertion::Ignored { .. }
+            )
+    });
+    if worktree_fails && let Some(hidden) = hidden_by_learners_ignore(repo)? {
+        found.push(hidden);
+    }
     Ok(found)
+}
+
+/// Untracked files the learner's own git hides from them (a global ignore
+/// file, `core.excludesFile`): the checks, which never read the learner's
+/// configuration, see them; their `git status` does not. Asked with git in
+/// the learner's own environment, read-only, and only on a failure that
+/// concerns the work tree.
+fn hidden_by_learners_ignore(repo: &mut Repo<'_>) -> Result<Option<Diagnosis>> {
+    let untracked: Vec<String> = repo
+        .status()?
+        .changes
+        .iter()
+        .filter(|c| c.staged == '?')
+        .map(|c| c.path.clone())
+        .collect();
+    if untracked.is_empty() {
+        return Ok(None);
+    }
+    let sandbox = repo.sandbox();
+    let cmd = Cmd::new("git")
+        .env("GIT_DIR", sandbox.git_dir())
+        .env("GIT_WORK_TREE", sandbox.work())
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .cwd(sandbox.work())
+        .timeout(GIT_TIMEOUT)
+        .args(["-c", "core.quotePath=false", "check-ignore", "--"])
+        .args(&untracked);
+    let done = sandbox::run(&cmd)?;
+    let hidden: Vec<String> = done
+        .stdout
+        .text()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    if hidden.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Diagnosis {
+        headline: format!(
+            "your own git configuration hides {} from your `git status`",
+            hidden.join(", ")
+        ),
+        details: vec![Detail::Text {
+            text: format!(
+                "The exercise sees {} as untracked, but a global ignore rule of yours (`core.excludesFile`, or ~/.config/git/ignore) hides it in your terminal. `git status --ignored` shows it; the exercise's rules are the repository's own (`.gitignore`), which everyone who clones it shares.",
+                hidden.join(", ")
+            ),
+        }],
+    }))
 }
 
 fn command(title: &str, command: impl Into<String>) -> Detail {

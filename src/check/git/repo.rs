@@ -241,6 +241,10 @@ impl<'a> Repo<'a> {
         self.sandbox.work()
     }
 
+    pub fn sandbox(&self) -> &Sandbox {
+        self.sandbox
+    }
+
     fn git(&self) -> Cmd {
         self.sandbox
             .git()
