@@ -1263,3 +1263,26 @@ fn files_the_learners_global_ignore_hides_are_named() {
     let (outcome, _) = plain.run("stage_one");
     assert!(!outcome.to_string().contains("hides"), "{outcome:#}");
 }
+
+#[test]
+fn the_setups_own_resets_are_not_blamed_on_the_learner() {
+    let env = Env::new("probes");
+    let scenario = env.pack.path().join("exercises/probes/add_commit.scenario.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    // Setup made as the learner's identity, with a hard reset of its own.
+    let text = format!("author = \"Backlings Learner <learner@backlings.invalid>\"\n{text}").replacen(
+        "[[step]]\nfiles = { \"b.txt\"",
+        "[[step]]\ncommit = \"Dropped\"\nfiles = { \"x.txt\" = \"x\\n\" }\n\n[[step]]\nreset = \"HEAD~1\"\n\n[[step]]\nfiles = { \"b.txt\"",
+        1,
+    );
+    fs::write(&scenario, text).unwrap();
+    let (outcome, _) = env.run("add_commit");
+    assert!(message(&outcome).starts_with("newest 3 messages"), "{outcome:#}");
+    // The learner's own reset is named.
+    env.learner_git("add_commit", &["reset", "-q", "--hard", "HEAD~1"]);
+    let (outcome, _) = env.run("add_commit");
+    assert!(
+        message(&outcome).starts_with("your `git reset` moved the branch"),
+        "{outcome:#}"
+    );
+}

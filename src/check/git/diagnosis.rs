@@ -23,7 +23,13 @@ pub struct Diagnosis {
 }
 
 /// Every diagnosis of a failing check run, most urgent first.
-pub fn diagnose(repo: &mut Repo<'_>, verdicts: &[(&Check, Verdict)]) -> Result<Vec<Diagnosis>> {
+/// `setup_reflog`: how many of HEAD's reflog entries setup made (the
+/// oldest ones); only newer ones are the learner's doing.
+pub fn diagnose(
+    repo: &mut Repo<'_>,
+    verdicts: &[(&Check, Verdict)],
+    setup_reflog: usize,
+) -> Result<Vec<Diagnosis>> {
     let mut found = Vec::new();
     let in_progress = repo.in_progress();
     let expected_op = |op: &str| {
@@ -45,7 +51,7 @@ pub fn diagnose(repo: &mut Repo<'_>, verdicts: &[(&Check, Verdict)]) -> Result<V
     let history_fails = verdicts
         .iter()
         .any(|(c, v)| !v.passed && c.assertion.is_about_history());
-    if history_fails && let Some(rewrite) = rewritten(repo)? {
+    if history_fails && let Some(rewrite) = rewritten(repo, setup_reflog)? {
         found.push(rewrite);
     }
     let markers_fail = verdicts
@@ -196,9 +202,10 @@ fn detached(hash: &str, verdicts: &[(&Check, Verdict)]) -> Diagnosis {
 
 /// The learner's newest amend or hard reset, with the reflog entry that
 /// brings back what it replaced.
-fn rewritten(repo: &mut Repo<'_>) -> Result<Option<Diagnosis>> {
+fn rewritten(repo: &mut Repo<'_>, setup_reflog: usize) -> Result<Option<Diagnosis>> {
     let reflog = repo.reflog()?;
-    let Some(at) = reflog.iter().position(|e| {
+    let learners = reflog.len().saturating_sub(setup_reflog);
+    let Some(at) = reflog[..learners].iter().position(|e| {
         e.email == LEARNER_EMAIL
             && (e.action.starts_with("commit (amend)") || e.action.starts_with("reset: moving to"))
     }) else {

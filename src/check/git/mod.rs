@@ -30,7 +30,7 @@ use anyhow::{Context as _, Result};
 use self::assertions::{Assertion, Check, Context, Verdict};
 use self::diagnosis::Diagnosis;
 use self::repo::Repo;
-use self::sandbox::Sandbox;
+use self::sandbox::{Marker, Sandbox};
 use self::scenario::Scenario;
 use super::Target;
 use crate::outcome::{CheckItem, Detail, Outcome};
@@ -236,7 +236,7 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
         .collect();
     // Without `init`, the learner's own `git init` is the point.
     let reinitialised = scenario.init && sandbox.reinitialised();
-    let mut outcome = match judge(&sandbox, scenario, &marker.commits, &answers) {
+    let mut outcome = match judge(&sandbox, scenario, &marker, &answers) {
         Ok(outcome) => outcome,
         Err(err) if err.downcast_ref::<sandbox::GitMissing>().is_some() => {
             return Ok(error_outcome(&err.to_string()));
@@ -331,7 +331,7 @@ fn check_fresh(
     {
         return Ok(failed);
     }
-    judge(&sandbox, scenario, &marker.commits, &answers)
+    judge(&sandbox, scenario, &marker, &answers)
 }
 
 /// Build the scenario a second time and compare every ref (and origin's):
@@ -438,9 +438,10 @@ fn run_solution(
 fn judge(
     sandbox: &Sandbox,
     scenario: &Scenario,
-    commits: &BTreeMap<String, String>,
+    marker: &Marker,
     answers: &BTreeMap<String, PathBuf>,
 ) -> Result<Outcome> {
+    let commits = &marker.commits;
     let ignore_queries = scenario
         .checks
         .iter()
@@ -485,7 +486,7 @@ fn judge(
     let diagnoses = if verdicts.iter().all(|(_, v)| v.passed) {
         Vec::new()
     } else {
-        diagnosis::diagnose(&mut repo, &verdicts)?
+        diagnosis::diagnose(&mut repo, &verdicts, marker.setup_reflog)?
     };
     Ok(outcome_of(&verdicts, diagnoses))
 }

@@ -102,6 +102,10 @@ pub struct Marker {
     /// `id` of a step → the commit HEAD was at after it.
     #[serde(default)]
     pub commits: BTreeMap<String, String>,
+    /// How many entries HEAD's reflog had when setup ended: the newer ones
+    /// are the learner's (setup may use the learner's identity too).
+    #[serde(default)]
+    pub setup_reflog: usize,
 }
 
 impl Sandbox {

@@ -206,6 +206,7 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
         return Ok(Marker {
             scenario: scenario.digest.clone(),
             commits: BTreeMap::new(),
+            setup_reflog: 0,
         });
     }
     sandbox::run_ok(
@@ -255,9 +256,21 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
             commits.insert(id.clone(), hash.trim().to_string());
         }
     }
+    // A scenario without commits has no reflog yet: 0 entries.
+    let reflog = sandbox::run(
+        &sandbox
+            .git()
+            .args(["log", "--walk-reflogs", "--format=%H", "HEAD", "--"]),
+    )?;
+    let setup_reflog = if reflog.success() {
+        reflog.stdout.text().lines().count()
+    } else {
+        0
+    };
     Ok(Marker {
         scenario: scenario.digest.clone(),
         commits,
+        setup_reflog,
     })
 }
 
