@@ -393,7 +393,7 @@ fn a_repository_without_commits_is_judged_not_broken() {
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::inside(dir.path());
     let marker = scenario::build(&sandbox, &scenario).unwrap();
-    let outcome = judge(&sandbox, &scenario, &marker.commits, &BTreeMap::new()).unwrap();
+    let outcome = judge(&sandbox, &scenario, &marker, &BTreeMap::new()).unwrap();
     assert_eq!(outcome.status, Status::Fail, "{outcome:#?}");
     assert_eq!(
         outcome.message,
