@@ -243,7 +243,7 @@ fn answers_read_one_of_the_exercise_files() {
     assert_problem(
         &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"42\"\nfile = \"elsewhere.txt\"\n"),
         &["exercises/a.txt"],
-        &["`elsewhere.txt` is not one of the exercise's `files`"],
+        &["`elsewhere.txt` is neither one of the exercise's `files` nor a file a step writes in the sandbox"],
     );
     let source = format!("{ONE_COMMIT}\n[[check]]\nanswer = \"@start\"\n");
     let scenario = spec::parse(Path::new("x"), &source, &[PathBuf::from("exercises/a.txt")]).unwrap();
@@ -362,20 +362,17 @@ fn the_watcher_watches_the_work_tree_and_the_answer_file() {
     let (_dir, pack) = pack("examples");
     let exercise = pack.exercise("find_the_bug").unwrap();
     let spec = spec_of(exercise);
-    let work = pack.state_dir().join("sandboxes/find_the_bug/work");
+    let sandbox = pack.state_dir().join("sandboxes/find_the_bug");
     assert_eq!(
         watched_paths(&pack, exercise, spec),
         vec![
-            (work.clone(), true),
+            (sandbox.join("work"), true),
+            (sandbox.clone(), false),
             (
                 pack.root.join("exercises/version_control/find_the_bug.txt"),
                 false
             )
         ]
-    );
-    assert_eq!(
-        workspace_hint(&pack, exercise, spec),
-        Some(format!("cd {}", work.display()))
     );
 }
 
