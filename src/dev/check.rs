@@ -20,7 +20,7 @@ use anyhow::Result;
 use super::{package, stray};
 use crate::check::Target;
 use crate::check::batch::{self, Job, Manifest, Options};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Status};
 use crate::pack::{Exercise, Pack, Problem};
 use crate::view::dev_report::{Category, CheckEntry, DevReport, Finding};
 use crate::view::progress::Progress;
@@ -76,6 +76,8 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
         } else if job.target == Target::Starter && !job.exercise.starter_passes && outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::StarterPasses));
+        } else if job.target == Target::Starter && outcome.status == Status::Error {
+            findings.push(judgement(job, &outcome, Category::StarterErrors));
         } else if job.target == Target::Solution && !outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
         }
@@ -124,6 +126,14 @@ fn judgement(job: &Job<'_>, outcome: &Outcome, category: Category) -> Finding {
                 exercise.name, outcome.message
             ),
             "the learner would have nothing to do: leave the part to write undone (a `todo!()`, a missing clause)",
+        ),
+        Category::StarterErrors => (
+            exercise.files.first().cloned().unwrap_or_default(),
+            format!(
+                "the starter of `{}` cannot be checked: {}",
+                exercise.name, outcome.message
+            ),
+            "a starter must fail on what the learner has to do, not on the pack itself: fix what the evidence below names",
         ),
         _ if job.target == Target::Starter => (
             exercise.files.first().cloned().unwrap_or_default(),

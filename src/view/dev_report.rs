@@ -29,6 +29,9 @@ pub enum Category {
     Package,
     /// A starter that already passes: the learner would have nothing to do.
     StarterPasses,
+    /// A starter that cannot be judged (an error, not a failure): the pack's
+    /// problem, e.g. a git scenario whose setup is not deterministic.
+    StarterErrors,
     /// A reference solution that does not pass (rust: or is not clippy-clean).
     SolutionFails,
 }
@@ -100,10 +103,22 @@ impl CheckEntry {
             entry: Entry::new(exercise, &outcome),
             target: target_label(target),
             expected: if should_pass { "pass" } else { "fail" },
-            sound: outcome.status.passed() == should_pass,
+            sound: if should_pass {
+                outcome.status.passed()
+            } else {
+                starter_is_sound(outcome.status)
+            },
             outcome,
         }
     }
+}
+
+/// A starter must fail (or run out of time, as unfinished learner code
+/// may): a pass leaves the learner nothing to do, and an error is the
+/// pack's own problem (a broken fixture, a setup that is not deterministic).
+fn starter_is_sound(status: crate::outcome::Status) -> bool {
+    use crate::outcome::Status;
+    matches!(status, Status::Fail | Status::Timeout)
 }
 
 /// The `--json` document of `dev check`.
@@ -221,7 +236,7 @@ impl DevReport {
     /// The check behind a finding about a starter or a solution.
     fn evidence_for(&self, finding: &Finding) -> Option<&CheckEntry> {
         let target = match finding.category {
-            Category::StarterPasses => "starter",
+            Category::StarterPasses | Category::StarterErrors => "starter",
             Category::SolutionFails => "solution",
             _ => return None,
         };
