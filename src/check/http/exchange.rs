@@ -4,7 +4,7 @@
 //! redirects followed (a 302 is something to check), no proxy (the traffic
 //! must stay on loopback whatever the environment says), every status returned.
 
-use std::io;
+use std::io::{self, Read};
 use std::time::Duration;
 
 use ureq::http;
@@ -52,7 +52,60 @@ pub fn wire_headers(request: &ClientRequest, port: u16) -> Vec<(String, String)>
     lines
 }
 
+/// A response whose status line and headers have arrived, its body not yet read.
+pub struct Pending {
+    /// The head; `body` empty.
+    pub head: Response,
+    body: ureq::Body,
+}
+
+impl Pending {
+    /// Read the body. On failure, the response holds what arrived of it.
+    pub fn finish(mut self) -> Result<Response, Box<(ClientError, Response)>> {
+        let mut reader = self.body.with_config().limit(BODY_LIMIT).reader();
+        let mut body = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.head.body = body;
+                    return Err(Box::new((classify(ureq::Error::from(e)), self.head)));
+                }
+            }
+        }
+        self.head.body = body;
+        Ok(self.head)
+    }
+}
+
+impl Pending {
+    /// The response with as much of its body as arrives within `wait`: the
+    /// head already failed, and the body is only evidence. The read goes on
+    /// in a thread of its own that ends when the connection does (at the
+    /// latest when the server is stopped).
+    pub fn glimpse(self, wait: Duration) -> Response {
+        let head = self.head.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(self.finish().unwrap_or_else(|failed| failed.1));
+        });
+        rx.recv_timeout(wait).unwrap_or(head)
+    }
+}
+
+/// Send the request and read the whole response.
+#[cfg(test)]
 pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Response, ClientError> {
+    send_for_head(port, request, timeout)?
+        .finish()
+        .map_err(|failed| failed.0)
+}
+
+/// Send the request and wait for the head of its response only.
+pub fn send_for_head(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Pending, ClientError> {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -80,23 +133,13 @@ pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Res
             .map_err(|e| ClientError::Request(e.to_string()))
             .and_then(|r| agent.run(r).map_err(classify)),
     };
-    let mut response = result?;
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(BODY_LIMIT)
-        .read_to_vec()
-        .map_err(classify)?;
-    Ok(Response {
-        version: format!("{:?}", response.version()),
-        status: response.status().as_u16(),
-        reason: response
-            .status()
-            .canonical_reason()
-            .unwrap_or_default()
-            .to_string(),
-        headers: response
-            .headers()
+    let (parts, body) = result?.into_parts();
+    let head = Response {
+        version: format!("{:?}", parts.version),
+        status: parts.status.as_u16(),
+        reason: parts.status.canonical_reason().unwrap_or_default().to_string(),
+        headers: parts
+            .headers
             .iter()
             .map(|(n, v)| {
                 (
@@ -105,9 +148,10 @@ pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Res
                 )
             })
             .collect(),
-        body,
+        body: Vec::new(),
         raw: None,
-    })
+    };
+    Ok(Pending { head, body })
 }
 
 fn classify(err: ureq::Error) -> ClientError {
