@@ -601,15 +601,23 @@ fn spec_mistakes_point_at_their_lines() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     for expected in [
         "info.toml:18:16: startup_secs = 0 is out of range",
-        "info.toml:21:10: `post` is not an HTTP method",
-        "info.toml:22:8: the path `notes` does not start with `/`",
-        "info.toml:23:21: 999 is not an HTTP status",
-        "info.toml:26:8: `{tokn}` is not a variable here",
-        "info.toml:27:21: `jsn:` is not a capture source",
-        "info.toml:28:37: invalid regex",
-        "info.toml:28:57: `expect.closes` is only for raw exchanges",
-        "info.toml:32:10: `method` has no meaning in a raw exchange",
-        "info.toml:34:1: this exchange has neither `path` nor `raw`",
+        "info.toml:19:18: `{token}` is not known when the server starts",
+        "info.toml:22:10: `post` is not an HTTP method",
+        "info.toml:23:8: the path `notes` does not start with `/`",
+        "info.toml:24:21: 999 is not an HTTP status",
+        "info.toml:27:8: `{tokn}` is not a variable here",
+        "info.toml:28:21: `jsn:` is not a capture source",
+        "info.toml:29:37: invalid regex",
+        "info.toml:29:57: `expect.closes` is only for raw exchanges",
+        "info.toml:33:10: `method` has no meaning in a raw exchange",
+        "info.toml:35:1: this exchange has neither `path` nor `raw`",
+        "info.toml:40:8: `path` has no meaning in an exchange that only connects",
+        "info.toml:44:11: `pattern` says how `concurrent` connections take turns, and this exchange has no `concurrent`",
+        "info.toml:45:21: `expect.reason` is only for raw exchanges",
+        "info.toml:45:37: `HTTP/2` is not an HTTP/1 version",
+        "info.toml:45:65: the path `../out.txt` leaves {temp_dir}",
+        // `\p{L}` in a regex is the regex's; `{unknown}` beside it is a variable.
+        "info.toml:49:25: `{unknown}` is not a variable here",
     ] {
         assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
     }

@@ -169,4 +169,16 @@ mod tests {
         ));
         assert!(looks_gzipped(&zipped));
     }
+
+    #[test]
+    fn blames_a_length_that_counts_the_decoded_text() {
+        let zipped = gzip(b"hello world, hello world");
+        let cut = &zipped[..zipped.len() - 2];
+        assert_eq!(length_counts_decoded(&codings(&["gzip"]), &zipped, 24).as_deref(), Some(
+            format!("Content-Length is 24, the size of the body before gzip; it must count the bytes sent: {} here", zipped.len()).as_str()
+        ));
+        assert_eq!(length_counts_decoded(&codings(&["gzip"]), &zipped, 30), None);
+        assert_eq!(length_counts_decoded(&codings(&["gzip"]), cut, 24), None);
+        assert_eq!(length_counts_decoded(&[], b"plain", 5), None);
+    }
 }

@@ -626,6 +626,72 @@ mod tests {
     }
 
     #[test]
+    fn status_line_version_and_reason() {
+        let mut r = response(200, &[], "");
+        r.version = "HTTP/1.0".into();
+        r.reason = "Ok".into();
+        let err = check(&expect("version = 'HTTP/1.1'"), &r, &vars()).unwrap_err();
+        assert_eq!(err.message, "the status line says HTTP/1.0, expected HTTP/1.1");
+        let err = check(&expect("reason = 'OK'"), &r, &vars()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the status line's reason phrase is `Ok`, expected `OK`"
+        );
+        assert_eq!(
+            reason_note(&r),
+            None,
+            "the client's reason is not the server's own"
+        );
+        r.raw = Some(Vec::new());
+        assert!(
+            reason_note(&r)
+                .unwrap()
+                .contains("the standard reason phrase for 200 is `OK`")
+        );
+        r.reason = "OK".into();
+        assert_eq!(reason_note(&r), None);
+    }
+
+    #[test]
+    fn headers_as_the_rfc_compares_them_or_exactly() {
+        let r = response(
+            200,
+            &[
+                ("Content-Type", "Text/HTML; Charset=UTF-8"),
+                ("Connection", "Close"),
+            ],
+            "",
+        );
+        let loose = expect("headers = { content-type = 'text/html; charset=utf-8', connection = 'close' }");
+        assert_eq!(check(&loose, &r, &vars()), Ok(()));
+        let err = check(&expect("headers_exact = { connection = 'close' }"), &r, &vars()).unwrap_err();
+        assert_eq!(err.message, "header `connection` is `Close`, expected `close`");
+        let err = check(&expect("headers = { content-type = 'text/plain' }"), &r, &vars()).unwrap_err();
+        assert!(err.message.ends_with("(compared as a media type: type, subtype, parameter names and charset without regard to case)"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_gzip_body_without_its_header_is_pointed_out() {
+        let mut r = response(200, &[], "");
+        r.body = vec![0x1f, 0x8b, 8, 0];
+        let err = check(&expect("body = 'hello'"), &r, &vars()).unwrap_err();
+        assert!(
+            err.message.ends_with(
+                "(the body is gzip data, but the response has no `Content-Encoding: gzip` header)"
+            ),
+            "{}",
+            err.message
+        );
+        r.headers.push(("Content-Encoding".into(), "br".into()));
+        let err = check(&expect("body = 'hello'"), &r, &vars()).unwrap_err();
+        assert!(
+            err.message.contains("`br`, which this check cannot decode"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn captures() {
         let r = response(
             200,

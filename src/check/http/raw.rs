@@ -16,11 +16,12 @@ const MAX_HEAD: usize = 64 * 1024;
 const LF_ALONE: &str = "its lines end with \\n alone; HTTP ends each line with \\r\\n, and the headers with an empty line (\\r\\n\\r\\n)";
 /// Most a response body may take.
 const MAX_BODY: usize = 4 * 1024 * 1024;
-/// A body with no length and no close: once this long has passed with
-/// nothing more sent on a connection the server keeps open, it is taken as
-/// kept open. A server that delimits a body by closing closes right after
-/// its last write; waiting out the whole request timeout would only make
-/// the learner wait for the same verdict.
+/// How long a server that has stopped sending gets to close the connection
+/// when the verdict hangs on that close: a body with no length (kept open:
+/// it fails), and a response announcing `Connection: close` (read to the
+/// close, to count any bytes past its Content-Length). A server that ends a
+/// response by closing closes right after its last write; waiting out the
+/// whole request timeout would only make the learner wait for the same verdict.
 const UNFRAMED_QUIET: Duration = Duration::from_millis(250);
 
 /// Why a raw response could not be read.
@@ -733,6 +734,29 @@ mod tests {
         assert!(why(b"HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", true).contains("spaces"));
         let huge_chunk = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n";
         assert!(why(huge_chunk, true).contains("larger than a check reads"));
+    }
+
+    #[test]
+    fn a_content_length_short_of_a_gzip_body_says_which_layer_is_wrong() {
+        use std::io::Write as _;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+        gz.write_all(b"abc").unwrap();
+        let zipped = gz.finish().unwrap();
+        let mut reply =
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nConnection: close\r\nContent-Length: 3\r\n\r\n"
+                .to_vec();
+        reply.extend_from_slice(&zipped);
+        let reply: &'static [u8] = Box::leak(reply.into_boxed_slice());
+        match exchange(reply, true) {
+            Err(RawError::Malformed { why, .. }) => assert_eq!(
+                why,
+                format!(
+                    "Content-Length says 3 bytes, but the server sent {} bytes of body (gzip data that decodes to 3 bytes): Content-Length must count the bytes sent, after compression",
+                    zipped.len()
+                )
+            ),
+            other => panic!("expected malformed, got {other:?}"),
+        }
     }
 
     #[test]
