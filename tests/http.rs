@@ -728,6 +728,22 @@ fn a_content_length_of_the_uncompressed_text_is_blamed_on_the_length() {
 }
 
 #[test]
+fn a_body_short_of_its_content_length_is_a_framing_failure() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "gzip_short""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r"^a gzip body, through a client \(GET /gzip/[a-z]{8}\): Content-Length says 97 bytes, but the connection closed after 87$",
+        message(&entry),
+    );
+}
+
+#[test]
 fn media_types_compare_without_case_unless_asked_exactly() {
     let pack = pack_copy();
     with_fault(

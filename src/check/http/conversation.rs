@@ -336,34 +336,12 @@ impl<'a> Conversation<'a> {
         limit: Duration,
         partial: Option<Response>,
     ) -> Box<Failure> {
-        // A body cut short against its Content-Length: say which layer is wrong.
-        if let (Some(head), ClientError::Dropped(_) | ClientError::Timeout) = (&partial, &error)
-            && let Some(length) = head
-                .header_values("content-length")
-                .first()
-                .and_then(|l| l.trim().parse::<usize>().ok())
-            && head.body.len() < length
+        if let Some(head) = &partial
+            && let Some((status, why)) = short_body(head, &error, limit)
         {
-            let stop = match error {
-                ClientError::Timeout => format!("nothing more arrived within {}", human_duration(limit)),
-                _ => "the connection closed".to_string(),
-            };
-            let mut why = format!(
-                "Content-Length says {length} bytes, but {stop} after {}",
-                head.body.len()
-            );
-            let codings = super::encoding::codings(&head.header_values("content-encoding"));
-            if let Some(layer) = super::encoding::length_counts_decoded(&codings, &head.body, length) {
-                why = format!("{why}: {layer}");
-            }
-            let status = if matches!(error, ClientError::Timeout) {
-                Status::Timeout
-            } else {
-                Status::Fail
-            };
             return Failure::new(status, format!("{label}: {why}"))
                 .sent(sent)
-                .received(Received::Response(partial.expect("matched above")));
+                .received(Received::Response(head.clone()));
         }
         let received = partial.map(Received::Response);
         let with = |failure: Box<Failure>| match received {
@@ -632,6 +610,35 @@ impl<'a> Conversation<'a> {
         }
         failure
     }
+}
+
+/// A body the client got less of than its Content-Length said, and why,
+/// naming the layer that is wrong when the length counts the decoded text.
+fn short_body(head: &Response, error: &ClientError, limit: Duration) -> Option<(Status, String)> {
+    let length = head
+        .header_values("content-length")
+        .first()
+        .and_then(|l| l.trim().parse::<usize>().ok())?;
+    if head.body.len() >= length {
+        return None;
+    }
+    let (status, stop) = match error {
+        ClientError::Timeout => (
+            Status::Timeout,
+            format!("nothing more arrived within {}", human_duration(limit)),
+        ),
+        ClientError::Dropped(_) => (Status::Fail, "the connection closed".to_string()),
+        ClientError::Invalid(_) | ClientError::Request(_) => return None,
+    };
+    let mut why = format!(
+        "Content-Length says {length} bytes, but {stop} after {}",
+        head.body.len()
+    );
+    let codings = super::encoding::codings(&head.header_values("content-encoding"));
+    if let Some(layer) = super::encoding::length_counts_decoded(&codings, &head.body, length) {
+        why = format!("{why}: {layer}");
+    }
+    Some((status, why))
 }
 
 /// A server that left connection `index` unanswered while others were open.
