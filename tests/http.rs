@@ -794,6 +794,37 @@ fn a_body_without_length_on_a_kept_connection_says_why_it_fails() {
 }
 
 #[test]
+fn the_http_client_judges_a_body_without_length_as_raw_mode_does() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "unframed""#,
+    );
+    edit(
+        pack.path(),
+        "info.toml",
+        "raw = \"GET /hello HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n\"\nexpect = { status = 200, version",
+        "path = \"/hello\"\nexpect = { status = 200, version",
+    );
+    // A minute to wait for the body: the verdict comes from the silence, not the timeout.
+    edit(
+        pack.path(),
+        "info.toml",
+        "request_timeout_secs = 0.5\nenv = { WIRE",
+        "request_timeout_secs = 60\nenv = { WIRE",
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (GET /hello): the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open"
+    );
+    assert!(prose(&entry).contains("a client cannot know where a body with no length ends"));
+    assert!(entry["duration_ms"].as_u64().unwrap() < 60_000);
+}
+
+#[test]
 fn a_wrong_status_fails_at_once_whatever_the_body_does() {
     let pack = pack_copy();
     with_fault(

@@ -21,6 +21,7 @@ use crate::process::{Finished, describe_status};
 const DYING_GRACE: Duration = Duration::from_millis(500);
 /// How long a connection must stay open to count as kept open (`closes = false`).
 const KEPT_OPEN: Duration = Duration::from_millis(50);
+const UNFRAMED: &str = "the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open";
 /// Why a body with no length fails on a kept-open connection: servers written
 /// to a tester that reads until the close, or only the first response, do it.
 const UNFRAMED_WHY: &str = "Why this fails: the connection stays open (HTTP/1.1's default), so a client cannot know where a body with no length ends: it waits for more. \
@@ -358,6 +359,11 @@ impl<'a> Conversation<'a> {
                 )
                 .sent(sent),
             ),
+            ClientError::Unframed => with(
+                Failure::new(Status::Fail, format!("{label}: {UNFRAMED}"))
+                    .note(UNFRAMED_WHY)
+                    .sent(sent),
+            ),
             ClientError::Request(why) => Failure::new(
                 Status::Error,
                 format!(
@@ -510,15 +516,10 @@ impl<'a> Conversation<'a> {
             )
             .sent(sent)
             .received(Received::Partial(partial)),
-            RawError::Unframed { .. } => Failure::new(
-                Status::Fail,
-                format!(
-                    "{label}: the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open"
-                ),
-            )
-            .note(UNFRAMED_WHY)
-            .sent(sent)
-            .received(Received::Partial(partial)),
+            RawError::Unframed { .. } => Failure::new(Status::Fail, format!("{label}: {UNFRAMED}"))
+                .note(UNFRAMED_WHY)
+                .sent(sent)
+                .received(Received::Partial(partial)),
         }
     }
 
@@ -628,7 +629,7 @@ fn short_body(head: &Response, error: &ClientError, limit: Duration) -> Option<(
             format!("nothing more arrived within {}", human_duration(limit)),
         ),
         ClientError::Dropped(_) => (Status::Fail, "the connection closed".to_string()),
-        ClientError::Invalid(_) | ClientError::Request(_) => return None,
+        ClientError::Invalid(_) | ClientError::Request(_) | ClientError::Unframed => return None,
     };
     let mut why = format!(
         "Content-Length says {length} bytes, but {stop} after {}",

@@ -22,7 +22,7 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 /// close, to count any bytes past its Content-Length). A server that ends a
 /// response by closing closes right after its last write; waiting out the
 /// whole request timeout would only make the learner wait for the same verdict.
-const UNFRAMED_QUIET: Duration = Duration::from_millis(250);
+pub const UNFRAMED_QUIET: Duration = Duration::from_millis(250);
 
 /// Why a raw response could not be read.
 #[derive(Debug)]
