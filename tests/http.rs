@@ -1027,11 +1027,23 @@ fn one_at_a_time(pattern: &str) -> (TempDir, Value) {
 
 #[test]
 fn complete_requests_sent_at_once_catch_a_server_of_one_connection_at_a_time() {
-    let (_pack, entry) = one_at_a_time("at_once");
+    let (pack, entry) = one_at_a_time("at_once");
     assert_eq!(
         message(&entry),
         "clients taking turns (raw `GET /t HTTP/1.1`): 3 complete requests were sent at once, and connection 3 got no response within 500 ms"
     );
+    let command = text(
+        &entry,
+        "then, in another terminal: clients send whole requests at once",
+    );
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed: the concurrency line is not replayed");
+        return;
+    }
+    for (mode, answered) in [("one_at_a_time", false), ("threads", true)] {
+        let out = replay_against_turns(pack.path(), mode, command);
+        assert_eq!(out.contains("turn /t"), answered, "{mode}: {out}");
+    }
 }
 
 #[test]
