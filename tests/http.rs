@@ -618,6 +618,7 @@ fn spec_mistakes_point_at_their_lines() {
         "info.toml:45:65: the path `../out.txt` leaves {temp_dir}",
         // `\p{L}` in a regex is the regex's; `{unknown}` beside it is a variable.
         "info.toml:49:25: `{unknown}` is not a variable here",
+        "info.toml:54:21: `expect.files` is not checked on concurrent connections",
     ] {
         assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
     }

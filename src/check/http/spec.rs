@@ -502,6 +502,13 @@ impl Exchange {
         }
         if let Some(expect) = &self.expect {
             expect.get_ref().validate(ctx, self.is_raw());
+            if let (Some(file), Some(_)) = (expect.get_ref().files.first(), &self.concurrent) {
+                ctx.problem(
+                    file.span(),
+                    "`expect.files` is not checked on concurrent connections",
+                    "check the files in an exchange of its own, after this one",
+                );
+            }
             if let (Some(closes), Some(_)) = (&expect.get_ref().closes, &self.concurrent) {
                 ctx.problem(
                     closes.span(),
