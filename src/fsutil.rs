@@ -42,7 +42,7 @@ fn write_whole(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
+    let result = (|| -> io::Result<()> {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
         if durability == Durability::Synced {
@@ -227,7 +227,6 @@ pub fn lock(path: &Path) -> io::Result<FileLock> {
     Ok(FileLock { _file: file })
 }
 
-#[allow(dead_code, reason = "for the http kind's port locks (today libc::flock)")]
 /// The lock on `path` if nobody holds it, else `None` at once.
 pub fn try_lock(path: &Path) -> io::Result<Option<FileLock>> {
     let file = lock_file(path)?;

@@ -487,7 +487,7 @@ impl Collector {
                 match stream.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
-                        let mut out = sink.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut out = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                         let room = cap.saturating_sub(out.bytes.len());
                         let keep = room.min(n);
                         out.bytes.extend_from_slice(&buf[..keep]);
@@ -509,7 +509,12 @@ impl Collector {
         let _ = self
             .finished
             .recv_timeout(grace.saturating_duration_since(Instant::now()));
-        std::mem::take(&mut *self.shared.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(
+            &mut *self
+                .shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -526,7 +531,7 @@ fn live_children() -> MutexGuard<'static, BTreeMap<u64, (i32, String)>> {
     CHILDREN
         .get_or_init(|| Mutex::new(BTreeMap::new()))
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Make the runner the reaper of its children's orphans (Linux), so that

@@ -115,7 +115,7 @@ fn prebuild(wanted: &Needs, package: &ExercisePackage, observer: &dyn Observer) 
 
 /// As many workers as cores, never more than there are jobs.
 fn worker_count(jobs: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     cores.min(jobs).max(1)
 }
 
@@ -130,14 +130,14 @@ fn run_pool<T: Sync, R: Send>(items: &[T], workers: usize, work: impl Fn(&T) -> 
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(index) else { break };
                     let result = work(item);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(result);
                 }
             });
         }
     });
     results
         .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .into_iter()
         .map(|r| r.expect("every item is taken by exactly one worker"))
         .collect()

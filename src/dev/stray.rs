@@ -40,7 +40,7 @@ fn walk(root: &Path, relative: &Path, used: &BTreeSet<PathBuf>, found: &mut Vec<
         return;
     };
     let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {

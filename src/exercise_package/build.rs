@@ -115,7 +115,7 @@ impl BuildReport {
     }
 
     /// The executable of `name`, or the outcome that explains why there is none.
-    pub fn result(&self, name: &str) -> std::result::Result<PathBuf, Outcome> {
+    pub fn result(&self, name: &str) -> Result<PathBuf, Outcome> {
         if let Some(exe) = self.executables.get(name) {
             return Ok(exe.clone());
         }

@@ -126,9 +126,8 @@ impl LearnerFileProblem {
 /// or a link to one inside the pack.
 pub fn learner_file_problem(root: &Path, file: &Path) -> Option<LearnerFileProblem> {
     let path = root.join(file);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(_) => return Some(LearnerFileProblem::Missing),
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Some(LearnerFileProblem::Missing);
     };
     if meta.is_dir() {
         return Some(LearnerFileProblem::Folder);

@@ -203,7 +203,7 @@ pub fn stop_tree(pgid: i32, marker: &str, since: u64, count_group: bool) -> usiz
     } else {
         BTreeSet::new()
     };
-    imp::kill_group(pgid);
+    kill_group(pgid);
     // A member may leave the group between the two scans: count it once.
     left.extend(imp::kill_escaped(marker, pgid, since));
     left.len()

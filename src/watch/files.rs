@@ -122,7 +122,7 @@ impl FileWatcher {
             let Some(change) = classify(&event.kind) else {
                 return;
             };
-            let set = filter.lock().unwrap_or_else(|e| e.into_inner());
+            let set = filter.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if event.paths.iter().any(|p| set.matches(p)) {
                 let _ = events.send(AppEvent::FileChanged(change));
             }
@@ -162,7 +162,7 @@ impl FileWatcher {
             })?;
             self.watching.push(root);
         }
-        *self.set.lock().unwrap_or_else(|e| e.into_inner()) = set;
+        *self.set.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = set;
         Ok(())
     }
 }

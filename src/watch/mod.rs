@@ -533,7 +533,10 @@ struct WatchObserver {
 impl WatchObserver {
     fn send(&self, done: usize) {
         let total = self.total.load(Ordering::Relaxed);
-        let events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = events.send(AppEvent::CheckAllProgress { done, total });
     }
 }
@@ -567,7 +570,7 @@ fn start_first_build(pack: &Pack, events: Sender<AppEvent>) -> Option<String> {
         let result = Cmd::new("cargo")
             .args(["build", "--tests", "--keep-going", "--quiet", "--manifest-path"])
             .arg(&manifest)
-            .timeout(crate::check::rust::BUILD_TIMEOUT)
+            .timeout(check::rust::BUILD_TIMEOUT)
             .output_cap(256 * 1024)
             .run();
         // Starters do not compile until they are solved: only a cargo that

@@ -38,7 +38,7 @@ pub enum Received {
 }
 
 /// An exchange's result; the failure is boxed, being large and rare.
-pub type Step<T> = std::result::Result<T, Box<Failure>>;
+pub type Step<T> = Result<T, Box<Failure>>;
 
 /// Why the exchanges stopped, and the evidence.
 pub struct Failure {

@@ -13,9 +13,7 @@
 //! the first server most learners write (it unwraps the request line).
 //! Elsewhere it falls back to a connect probe.
 
-use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::thread;
@@ -293,13 +291,12 @@ fn parse_range(text: &str) -> Option<(u16, u16)> {
 /// dropped (or when the process dies, so a crash leaves no stale lock). The
 /// files are never deleted: removing a lock file races with its next user.
 struct PortLock {
-    _file: File,
+    _lock: crate::fsutil::FileLock,
 }
 
 impl PortLock {
     fn dir() -> PathBuf {
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
+        let uid = rustix::process::getuid().as_raw();
         std::env::temp_dir().join(format!("backlings-ports-{uid}"))
     }
 
@@ -310,15 +307,8 @@ impl PortLock {
     fn try_new(port: u16) -> Option<PortLock> {
         let dir = Self::dir();
         std::fs::create_dir_all(&dir).ok()?;
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(port.to_string()))
-            .ok()?;
-        // SAFETY: flock on a descriptor we own; it does not touch memory.
-        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-        locked.then_some(PortLock { _file: file })
+        let lock = crate::fsutil::try_lock(&dir.join(port.to_string())).ok()??;
+        Some(PortLock { _lock: lock })
     }
 }
 
@@ -422,7 +412,7 @@ fn parse_proc_ip(hex: &str) -> Option<IpAddr> {
     let words: Option<Vec<u32>> = (0..hex.len() / 8)
         .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
         .collect();
-    let bytes: Vec<u8> = words?.into_iter().flat_map(|w| w.to_ne_bytes()).collect();
+    let bytes: Vec<u8> = words?.into_iter().flat_map(u32::to_ne_bytes).collect();
     match bytes.len() {
         4 => Some(IpAddr::from(<[u8; 4]>::try_from(bytes).ok()?)),
         16 => {

@@ -215,7 +215,7 @@ pub fn ids_in(rev: &str) -> Vec<String> {
 
 /// `@id` → the full hash of the commit that step named.
 pub fn expand_ids(rev: &str, commits: &BTreeMap<String, String>) -> String {
-    replace_ids(rev, commits, |h| h.to_string())
+    replace_ids(rev, commits, ToString::to_string)
 }
 
 /// `@id` → a short hash the learner can `git show`.
@@ -452,7 +452,7 @@ mod tests {
 
     #[test]
     fn exact_sets_name_what_is_missing_and_what_is_extra() {
-        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let strings = |items: &[&str]| items.iter().map(ToString::to_string).collect::<Vec<_>>();
         let same = exact_set("x".into(), &strings(&["a", "b"]), &strings(&["b", "a"]));
         assert!(same.passed);
         let differs = exact_set("paths".into(), &strings(&["a", "b"]), &strings(&["a", "c"]));

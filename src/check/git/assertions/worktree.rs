@@ -167,7 +167,13 @@ pub(super) fn clean(j: &mut Judge<'_, '_>, clean: bool) -> Result<Verdict> {
     let found = if status.changes.is_empty() {
         "a clean work tree".to_string()
     } else {
-        changes_summary(status.changes.iter().map(|c| c.describe()).collect())
+        changes_summary(
+            status
+                .changes
+                .iter()
+                .map(super::super::repo::Change::describe)
+                .collect(),
+        )
     };
     let expected = if clean {
         "nothing to commit, no untracked files"
@@ -198,7 +204,7 @@ pub(super) fn staged(j: &mut Judge<'_, '_>, staged: bool) -> Result<Verdict> {
         .changes
         .iter()
         .filter(|c| c.is_staged() && in_scope(file, &c.path))
-        .map(|c| c.describe())
+        .map(super::super::repo::Change::describe)
         .collect();
     let what = match file {
         Some(f) => format!("staged changes to `{f}`"),
@@ -227,7 +233,7 @@ pub(super) fn status(j: &mut Judge<'_, '_>, lines: &[String]) -> Result<Verdict>
         .changes
         .iter()
         .filter(|c| in_scope(file, &c.path) || c.from.as_deref().is_some_and(|f| in_scope(file, f)))
-        .map(|c| c.short())
+        .map(super::super::repo::Change::short)
         .collect();
     let what = match file {
         Some(f) => format!("`git status --short {f}`"),
