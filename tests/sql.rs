@@ -527,12 +527,22 @@ fn a_syntax_error_shows_sqlites_message_and_the_line() {
         verdict.message(),
         "exercises/databases/count_products.sql:4:36: near \";\": syntax error"
     );
-    assert!(
-        verdict
-            .details()
-            .contains("4 | SELECT count(*) FROM products WHERE;")
+    let excerpt = verdict.entry["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["type"] == "excerpt")
+        .unwrap_or_else(|| panic!("no excerpt in {}", verdict.details()));
+    assert_eq!(excerpt["text"], "SELECT count(*) FROM products WHERE;");
+    assert_eq!(
+        (excerpt["line"].as_u64(), excerpt["column"].as_u64()),
+        (Some(4), Some(36))
     );
     let text = pack.run_text("count_products");
+    assert!(
+        text.contains("4 │ SELECT count(*) FROM products WHERE;"),
+        "{text}"
+    );
     assert!(text.contains("                                   ^"), "{text}");
 
     let shell = pack
@@ -750,4 +760,78 @@ fn spec_mistakes_point_at_info_toml() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("exact_type"), "{stderr}");
+}
+
+// ---- nothing is written to disk (issue 11, point 6)
+
+#[test]
+fn attach_of_a_file_and_vacuum_into_are_refused_and_write_nothing() {
+    let pack = Pack::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("leak.db");
+    for sql in [
+        format!(
+            "ATTACH DATABASE '{}' AS leak;\nSELECT count(*) FROM products;",
+            target.display()
+        ),
+        "ATTACH 'relative.db' AS leak;\nSELECT count(*) FROM products;".to_string(),
+        format!(
+            "VACUUM INTO '{}';\nSELECT count(*) FROM products;",
+            target.display()
+        ),
+    ] {
+        let verdict = pack.answer("count_products", &sql).run("count_products");
+        verdict.assert_fail();
+        assert!(
+            verdict
+                .message()
+                .contains("is refused: a check never writes a file"),
+            "{sql}: {}",
+            verdict.message()
+        );
+    }
+    assert!(
+        !target.exists(),
+        "ATTACH or VACUUM INTO wrote {}",
+        target.display()
+    );
+    assert!(!pack.path("relative.db").exists());
+    assert!(!Path::new(env!("CARGO_MANIFEST_DIR")).join("relative.db").exists());
+
+    // An in-memory schema is fine.
+    pack.answer(
+        "count_products",
+        "ATTACH ':memory:' AS scratch;\nCREATE TABLE scratch.n AS SELECT count(*) AS n FROM products;\nSELECT n FROM scratch.n;",
+    )
+    .run("count_products")
+    .assert_pass();
+}
+
+#[test]
+fn a_huge_line_is_not_echoed_whole() {
+    let pack = Pack::new();
+    let huge = format!(
+        "SELECT count(*) FROM products WHERE name IN ('{}') FORM;",
+        "x".repeat(2_000_000)
+    );
+    let verdict = pack.answer("count_products", &huge).run("count_products");
+    verdict.assert_fail();
+    let details = verdict.details();
+    assert!(details.len() < 4_000, "{} bytes of details", details.len());
+    assert!(details.contains("FORM"), "{details}");
+    let text = pack.run_text("count_products");
+    assert!(text.len() < 4_000, "{} bytes printed", text.len());
+
+    let slow = format!(
+        "-- {}\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)\nSELECT count(*) FROM n WHERE '{}' <> '';",
+        "c".repeat(100),
+        "y".repeat(1_000_000)
+    );
+    let endless = pack.answer("count_products", &slow).run("count_products");
+    assert_eq!(endless.status(), "timeout", "{}", endless.message());
+    assert!(
+        endless.details().len() < 4_000,
+        "{} bytes",
+        endless.details().len()
+    );
 }

@@ -16,6 +16,7 @@
 //! to SQLite, `compare` finds differences, `report` words them, `expect`
 //! holds the extra checks.
 
+mod authorize;
 mod compare;
 mod expect;
 mod report;
@@ -31,12 +32,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::Target;
-use crate::outcome::{Detail, Outcome};
+use crate::outcome::{Detail, Excerpt, Outcome};
 use crate::pack::{Exercise, Pack};
 use compare::compare;
 use report::{Judged, Subject};
 use run::{Database, Deadline, Failure, Finished, ReadError};
-use script::{Script, one_line};
+use script::{Script, one_line, shorten};
 use spec::{Expect, Mode, Order};
 use value::ResultSet;
 
@@ -476,12 +477,25 @@ impl Judge<'_> {
                 message,
                 ..
             } => {
-                let mut outcome =
-                    Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(Detail::Output {
-                        title: "SQLite stops here".into(),
-                        text: source.script.excerpt(*offset),
-                        truncated_bytes: 0,
-                    });
+                let (line, column, text) = source.script.excerpt_line(*offset);
+                let mut outcome = Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(
+                    Detail::Excerpt(Excerpt {
+                        file: source.path.display().to_string(),
+                        line,
+                        column,
+                        text,
+                        message: if column == source.script.line_col(*offset).1 {
+                            shorten(message, 200)
+                        } else {
+                            // A window of a long line: its column is not the file's.
+                            format!(
+                                "{} (column {} of a long line, shown around it)",
+                                shorten(message, 200),
+                                source.script.line_col(*offset).1
+                            )
+                        },
+                    }),
+                );
                 if source.script.statement(*statement).starts_with('.') {
                     outcome.push(Detail::Text {
                         text: "Commands that start with a dot (.tables, .schema, .mode) belong to the \
@@ -511,13 +525,7 @@ impl Judge<'_> {
             );
             outcome.push(Detail::Output {
                 title: "the statement that was running".into(),
-                text: source
-                    .script
-                    .statement(index)
-                    .lines()
-                    .take(12)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text: source.script.statement_preview(index),
                 truncated_bytes: 0,
             });
         }

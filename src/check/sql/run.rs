@@ -4,7 +4,8 @@
 //!
 //! Nothing here touches a file: the database lives in memory, temporary
 //! tables and sorts too, and it is gone when the check ends. That is what
-//! makes a learner's DROP TABLE harmless and the next check clean.
+//! makes a learner's DROP TABLE harmless and the next check clean. The
+//! authorizer (`authorize`) refuses what SQL could otherwise reach on disk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
 
+use super::authorize::{Refusals, authorizer};
 use super::script::Script;
 use super::value::{ResultSet, Value};
 
@@ -95,13 +97,28 @@ pub struct Finished {
 pub struct Database {
     conn: Connection,
     fired: Arc<AtomicBool>,
+    refusals: Refusals,
     _watchdog: Watchdog,
+}
+
+/// How rows come out of a query whose order nothing fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// SQLite's usual, incidental order.
+    Usual,
+    /// `PRAGMA reverse_unordered_selects`: every order the query leaves open
+    /// comes out reversed, so a result that depended on it changes.
+    Reversed,
 }
 
 impl Database {
     /// A fresh, empty in-memory database watched by the check's deadline.
     pub fn open(deadline: Deadline) -> rusqlite::Result<Database> {
-        let conn = Connection::open_in_memory()?;
+        Database::open_with(deadline, Scan::Usual)
+    }
+
+    pub fn open_with(deadline: Deadline, scan: Scan) -> rusqlite::Result<Database> {
+        let mut conn = Connection::open_in_memory()?;
         // Foreign keys on: exercises teach constraints, and an application
         // turns them on. Temporary data stays in memory: no file is written.
         conn.execute_batch(&format!(
@@ -111,11 +128,18 @@ impl Database {
         // legacy reading of it as a string hides the mistake until it bites.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
+        if scan == Scan::Reversed {
+            conn.execute_batch("PRAGMA reverse_unordered_selects = ON")?;
+        }
+        // Last, so that the settings above are the check's and stay so.
+        let refusals = Refusals::default();
+        conn.authorizer(Some(authorizer(refusals.clone())))?;
         let fired = Arc::new(AtomicBool::new(false));
         let watchdog = Watchdog::start(conn.get_interrupt_handle(), deadline.remaining(), fired.clone());
         Ok(Database {
             conn,
             fired,
+            refusals,
             _watchdog: watchdog,
         })
     }
@@ -202,6 +226,16 @@ impl Database {
         };
         if self.timed_out() || is_interrupt(&err) {
             return Failure::Interrupted { statement };
+        }
+        if err.sqlite_error_code() == Some(ErrorCode::AuthorizationForStatementDenied)
+            && let Some(reason) = self.refusals.take()
+        {
+            return Failure::Sql {
+                statement,
+                offset: start,
+                message: reason,
+                constraint: false,
+            };
         }
         match err {
             rusqlite::Error::SqlInputError { msg, offset, sql, .. } => Failure::Sql {
@@ -473,6 +507,56 @@ mod tests {
             db.run(&script),
             Err(Failure::Oversized { statement: 0, .. })
         ));
+    }
+
+    #[test]
+    fn no_file_is_attached_or_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("x.db");
+        let db = db();
+        for sql in [
+            format!("ATTACH DATABASE '{}' AS x;", target.display()),
+            format!("ATTACH '{}' || '' AS x;", target.display()),
+            "ATTACH '' AS x;".to_string(),
+            format!("VACUUM INTO '{}';", target.display()),
+            "PRAGMA temp_store = FILE;".to_string(),
+        ] {
+            let Err(Failure::Sql { message, .. }) = db.run(&Script::new(sql.as_str())) else {
+                panic!("{sql} ran");
+            };
+            assert!(
+                message.contains("refused") || message.contains("cannot be set"),
+                "{sql}: {message}"
+            );
+        }
+        assert!(!target.exists(), "a file was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        db.run(&Script::new(
+            "ATTACH ':memory:' AS cd; CREATE TABLE cd.t(a); INSERT INTO cd.t VALUES (1);",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn a_reversed_scan_turns_incidental_order_around() {
+        let script = Script::new("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3); SELECT a FROM t;");
+        let usual = db().run(&script).unwrap().answer.unwrap().result.rows;
+        let reversed = Database::open_with(Deadline::starting_now(Duration::from_secs(10)), Scan::Reversed)
+            .unwrap()
+            .run(&script)
+            .unwrap()
+            .answer
+            .unwrap()
+            .result
+            .rows;
+        assert_eq!(
+            usual,
+            [[Value::Integer(1)], [Value::Integer(2)], [Value::Integer(3)]]
+        );
+        assert_eq!(
+            reversed,
+            [[Value::Integer(3)], [Value::Integer(2)], [Value::Integer(1)]]
+        );
     }
 
     #[test]

@@ -12,6 +12,11 @@ use std::ops::Range;
 
 use crate::pack::line_col;
 
+/// Characters shown on each side of an error's column in a long line.
+const EXCERPT_CONTEXT_CHARS: usize = 60;
+/// Lines of a statement shown when it is named (a runaway query).
+const PREVIEW_LINES: usize = 12;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
     /// A keyword or unquoted identifier.
@@ -153,19 +158,43 @@ impl Script {
         line_col(&self.text, offset)
     }
 
-    /// The line holding `offset`, numbered, with a caret under the column.
-    pub fn excerpt(&self, offset: usize) -> String {
+    /// The line holding `offset` for an excerpt with a caret: (line, column,
+    /// text), the column counted in `text`. A long line (a minified file, a
+    /// pasted dump) is cut to a window around the column, so a failure report
+    /// stays a screenful; then the column is the window's.
+    pub fn excerpt_line(&self, offset: usize) -> (usize, usize, String) {
         let (line, col) = self.line_col(offset);
         let text = self.text.lines().nth(line - 1).unwrap_or("");
-        let number = line.to_string();
-        let pad = " ".repeat(number.len());
-        // The caret lines up under characters, tabs kept as tabs.
-        let lead: String = text
-            .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+        let start = col.saturating_sub(1 + EXCERPT_CONTEXT_CHARS);
+        let chars = text.chars().count();
+        if chars <= 2 * EXCERPT_CONTEXT_CHARS {
+            return (line, col, text.to_string());
+        }
+        let mut window: String = text.chars().skip(start).take(2 * EXCERPT_CONTEXT_CHARS).collect();
+        let mut window_col = col - start;
+        if start > 0 {
+            window.insert(0, '…');
+            window_col += 1;
+        }
+        if start + 2 * EXCERPT_CONTEXT_CHARS < chars {
+            window.push('…');
+        }
+        (line, window_col, window)
+    }
+
+    /// The first lines of statement `index`, each cut to a screen's width:
+    /// enough to recognise it, never a whole dump.
+    pub fn statement_preview(&self, index: usize) -> String {
+        let lines: Vec<&str> = self.statement(index).lines().collect();
+        let mut preview: Vec<String> = lines
+            .iter()
+            .take(PREVIEW_LINES)
+            .map(|l| shorten(l, 2 * EXCERPT_CONTEXT_CHARS))
             .collect();
-        format!("{number} | {text}\n{pad} | {lead}^")
+        if lines.len() > PREVIEW_LINES {
+            preview.push(format!("… {} more lines", lines.len() - PREVIEW_LINES));
+        }
+        preview.join("\n")
     }
 
     /// Whether statement `index` says ORDER BY anywhere (a window or a
@@ -304,7 +333,31 @@ mod tests {
     fn excerpt_points_at_the_column() {
         let script = Script::new("SELECT 1;\nSELECT x FORM t;");
         let offset = script.text.find("FORM").unwrap();
-        assert_eq!(script.excerpt(offset), "2 | SELECT x FORM t;\n  |          ^");
+        assert_eq!(
+            script.excerpt_line(offset),
+            (2, 10, "SELECT x FORM t;".to_string())
+        );
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_to_a_window_around_the_column() {
+        let text = format!("SELECT '{}' FORM t;{}", "x".repeat(5000), "y".repeat(5000));
+        let script = Script::new(text.as_str());
+        let offset = script.text.find("FORM").unwrap();
+        let (line, col, shown) = script.excerpt_line(offset);
+        assert_eq!(line, 1);
+        assert!(shown.chars().count() <= 2 * EXCERPT_CONTEXT_CHARS + 2, "{shown}");
+        assert!(
+            shown
+                .chars()
+                .skip(col - 1)
+                .collect::<String>()
+                .starts_with("FORM")
+        );
+        let long = Script::new(format!("SELECT\n{}\n1;", "a,\n".repeat(100)).replace("a,", &"a".repeat(999)));
+        let preview = long.statement_preview(0);
+        assert!(preview.len() < 2000, "{}", preview.len());
+        assert!(preview.ends_with("more lines"), "{preview}");
     }
 
     #[test]
