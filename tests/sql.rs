@@ -835,3 +835,153 @@ fn a_huge_line_is_not_echoed_whole() {
         endless.details().len()
     );
 }
+
+// ---- an order must be the query's doing (issue 13, point 1)
+
+#[test]
+fn an_order_that_only_happens_to_match_fails() {
+    let pack = Pack::new();
+    // Keyboard and Webcam cost the same: SQLite's reading order puts them
+    // in the answer's order, the query does not.
+    let ties = pack
+        .answer(
+            "products_by_price",
+            "SELECT name, price FROM products ORDER BY price DESC;",
+        )
+        .run("products_by_price");
+    ties.assert_fail();
+    assert_eq!(
+        ties.message(),
+        "rows 3 and 4 tie on your ORDER BY (`price` = 49.9): their order is left to chance"
+    );
+    assert!(ties.details().contains("breaks the tie"), "{}", ties.details());
+    // A key outside the select list is looked up too.
+    let by_stock = pack
+        .answer(
+            "products_by_price",
+            "SELECT name, price FROM products ORDER BY price DESC, stock > 100;",
+        )
+        .run("products_by_price");
+    by_stock.assert_fail();
+    assert!(
+        by_stock.message().contains("`stock > 100` = 0"),
+        "{}",
+        by_stock.message()
+    );
+
+    let nested = pack
+        .answer(
+            "products_by_price",
+            "SELECT * FROM (SELECT name, price FROM products ORDER BY price DESC, name);",
+        )
+        .run("products_by_price");
+    nested.assert_fail();
+    assert_eq!(
+        nested.message(),
+        "the rows are in the right order only by chance: your query has no ORDER BY"
+    );
+
+    // SQL the parser does not read (postfix ISNULL) is still run a second
+    // time with SQLite's reading order reversed.
+    let copied = pack
+        .answer(
+            "products_by_price",
+            "CREATE TEMP TABLE sorted AS SELECT name, price FROM products ORDER BY price DESC, name;\n\
+             SELECT name, price FROM sorted WHERE NOT name ISNULL;",
+        )
+        .run("products_by_price");
+    copied.assert_fail();
+    assert!(
+        copied
+            .message()
+            .starts_with("your query leaves the order to chance"),
+        "{}",
+        copied.message()
+    );
+    assert!(
+        copied.details().contains("reverse_unordered_selects"),
+        "{}",
+        copied.details()
+    );
+
+    // Any ORDER BY that fixes the order passes, however it is written.
+    pack.answer(
+        "products_by_price",
+        "SELECT name, price FROM products ORDER BY 2 DESC, 1 ASC;",
+    )
+    .run("products_by_price")
+    .assert_pass();
+    // Unordered exercises take any order.
+    pack.answer("count_products", "SELECT count(*) FROM products;")
+        .run("count_products")
+        .assert_pass();
+}
+
+#[test]
+fn dev_check_refuses_a_reference_whose_order_is_left_to_chance() {
+    let pack = Pack::new();
+    let output = pack.command().args(["dev", "check", "--json"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    fs::write(
+        pack.path("solutions/databases/products_by_price.sql"),
+        "SELECT name, price FROM products ORDER BY price DESC;",
+    )
+    .unwrap();
+    let output = pack.command().args(["dev", "check", "--json"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("leaves rows 3 and 4 of its result on data/shop.sql in either order"),
+        "{stdout}"
+    );
+}
+
+// ---- SQLite's leniency (issue 13, point 3)
+
+#[test]
+fn a_column_neither_grouped_nor_aggregated_fails_even_when_the_rows_match() {
+    let pack = Pack::new();
+    let bare = pack
+        .answer(
+            "big_spenders",
+            "SELECT c.name, SUM(i.quantity * p.price) AS total FROM customers c JOIN orders o ON o.customer_id = c.id \
+             JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id \
+             GROUP BY o.customer_id HAVING total > 50 ORDER BY total DESC;",
+        )
+        .run("big_spenders");
+    bare.assert_fail();
+    assert_eq!(
+        bare.message(),
+        "`c.name` is neither grouped nor aggregated: SQLite picks some row for it; other databases refuse this query"
+    );
+    assert!(bare.details().contains("GROUP BY"), "{}", bare.details());
+
+    // Grouped by the customer's key, the name is determined: PostgreSQL accepts it too.
+    pack.run_solution("big_spenders").assert_pass();
+    pack.answer(
+        "big_spenders",
+        "SELECT c.name, SUM(i.quantity * p.price) AS total FROM customers c JOIN orders o ON o.customer_id = c.id \
+         JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id \
+         GROUP BY c.id, c.name HAVING total > 50 ORDER BY total DESC;",
+    )
+    .run("big_spenders")
+    .assert_pass();
+
+    // Beside a wrong result it is a note.
+    let wrong = pack
+        .answer("average_price", "SELECT category, AVG(price) FROM products;")
+        .run("average_price");
+    wrong.assert_fail();
+    assert!(
+        wrong
+            .details()
+            .contains("Also, `category` is neither grouped nor aggregated"),
+        "{}",
+        wrong.details()
+    );
+}

@@ -22,6 +22,7 @@ mod expect;
 mod report;
 mod run;
 mod script;
+mod shape;
 mod spec;
 mod value;
 
@@ -36,10 +37,11 @@ use crate::outcome::{Detail, Excerpt, Outcome};
 use crate::pack::{Exercise, Pack};
 use compare::compare;
 use report::{Judged, Subject};
-use run::{Database, Deadline, Failure, Finished, ReadError};
+use run::{Answer, Database, Deadline, Failure, Finished, ReadError, Scan};
 use script::{Script, one_line, shorten};
-use spec::{Expect, Mode, Order};
-use value::ResultSet;
+use shape::Shape;
+use spec::{Expect, Mode, Order, Rules};
+use value::{ResultSet, Value};
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &SqlSpec, target: Target) -> Result<Outcome> {
     let reference = Source::read(pack, &exercise.solution)?;
@@ -224,7 +226,11 @@ impl Judge<'_> {
 
     /// A fresh database with `fixture` loaded.
     fn load(&self, fixture: &Fixture) -> Step<Database> {
-        let db = Database::open(self.deadline)
+        self.load_with(fixture, Scan::Usual)
+    }
+
+    fn load_with(&self, fixture: &Fixture, scan: Scan) -> Step<Database> {
+        let db = Database::open_with(self.deadline, scan)
             .map_err(|e| Outcome::error(format!("cannot open an in-memory SQLite database: {e}")))?;
         if let Err(failure) = db.run(&fixture.source.script) {
             return Err(self.pack_failure("the fixture", &fixture.source, &failure, "does not load"));
@@ -268,6 +274,7 @@ impl Judge<'_> {
             )));
         }
         if self.answer.is_none() {
+            self.reference_order_is_fixed(&db, fixture, &expected, &rules)?;
             return Ok(expected.result.rows.len());
         }
         let db = self.load(fixture)?;
@@ -277,18 +284,108 @@ impl Judge<'_> {
                 "none of your statements returns rows: the answer is the result of the last SELECT in your file",
             ));
         };
+        let statement = self.judged().script.statement(found.statement);
+        let shape = Shape::of(statement);
+        let bare = shape.as_ref().map(|s| bare_columns(&db, s)).unwrap_or_default();
         let cmp = compare(&expected.result, &found.result, &rules);
-        if cmp.is_equal() {
-            return Ok(found.result.rows.len());
-        }
         let judged = Judged {
             subject: Subject::Query {
-                has_order_by: self.judged().script.has_order_by(found.statement),
+                has_order_by: shape.as_ref().map_or_else(
+                    || self.judged().script.has_order_by(found.statement),
+                    |s| s.ordered,
+                ),
             },
             hidden: fixture.hidden,
             rules: &rules,
         };
-        Err(report::mismatch(&cmp, &expected.result, &found.result, &judged))
+        if cmp.is_equal() {
+            if let Some(outcome) = report::bare_columns(&bare, true) {
+                return Err(outcome);
+            }
+            self.order_is_fixed(&db, fixture, &expected.result, &found, shape.as_ref(), &judged)?;
+            return Ok(found.result.rows.len());
+        }
+        let mut outcome = report::mismatch(&cmp, &expected.result, &found.result, &judged);
+        if let Some(note) = report::bare_columns(&bare, false) {
+            outcome.details.extend(note.details);
+        }
+        Err(outcome)
+    }
+
+    /// The learner's rows came in the right order: was it the query's doing?
+    /// An order needs the outermost ORDER BY, and it must survive SQLite
+    /// reading the tables the other way round.
+    fn order_is_fixed(
+        &self,
+        db: &Database,
+        fixture: &Fixture,
+        expected: &ResultSet,
+        found: &Answer,
+        shape: Option<&Shape>,
+        judged: &Judged<'_>,
+    ) -> Step<()> {
+        if judged.rules.order == Order::Unordered || found.result.rows.len() < 2 {
+            return Ok(());
+        }
+        if shape.is_some_and(|s| !s.ordered) {
+            return Err(report::order_by_chance(judged));
+        }
+        let statement = self.judged().script.statement(found.statement);
+        if let Some((row, keys)) = unbroken_tie(db, statement, &found.result, judged.rules) {
+            return Err(report::unbroken_tie(row, &keys, judged));
+        }
+        // SQLite ignores the reversal under an ORDER BY, so this catches
+        // what the parser could not read.
+        let db = self.load_with(fixture, Scan::Reversed)?;
+        let Some(again) = self.run_judged(&db, fixture)?.answer else {
+            return Ok(());
+        };
+        let cmp = compare(expected, &again.result, judged.rules);
+        if cmp.is_equal() {
+            return Ok(());
+        }
+        Err(report::order_left_open(&cmp, expected, &again.result, judged))
+    }
+
+    /// `dev check`: an ordered exercise's reference must fix its order, or
+    /// learners are held to an order SQLite happened to produce.
+    fn reference_order_is_fixed(
+        &self,
+        db: &Database,
+        fixture: &Fixture,
+        expected: &Answer,
+        rules: &Rules,
+    ) -> Step<()> {
+        if rules.order == Order::Unordered || expected.result.rows.len() < 2 {
+            return Ok(());
+        }
+        let statement = self.reference.script.statement(expected.statement);
+        if let Some((row, keys)) = unbroken_tie(db, statement, &expected.result, rules) {
+            return Err(Outcome::error(format!(
+                "the reference solution {} leaves rows {} and {} of its result on {} in either order: they \
+                 tie on its ORDER BY ({keys})",
+                self.reference.path.display(),
+                row + 1,
+                row + 2,
+                fixture.source.path.display()
+            ))
+            .with(reference_order_advice()));
+        }
+        let expected = &expected.result;
+        let db = self.load_with(fixture, Scan::Reversed)?;
+        let Some(again) = self.run_reference(&db, fixture)?.answer else {
+            return Ok(());
+        };
+        if compare(expected, &again.result, rules).is_equal() {
+            return Ok(());
+        }
+        Err(Outcome::error(format!(
+            "the reference solution {} does not fix its order on {}: run again with SQLite's reading \
+             order reversed (PRAGMA reverse_unordered_selects), it returns the rows in another order",
+            self.reference.path.display(),
+            fixture.source.path.display()
+        ))
+        .with(reference_order_advice()))
     }
 
     fn compare_tables(&self, fixture: &Fixture) -> Step<()> {
@@ -552,6 +649,84 @@ impl Judge<'_> {
                 .into(),
         })
     }
+}
+
+/// The columns of `shape` that stand beside an aggregate ungrouped, with
+/// the database's primary keys to tell a determined column from a bare one.
+fn bare_columns(db: &Database, shape: &Shape) -> Vec<String> {
+    shape.bare_columns(&|table| db.primary_key(table), &|table, column| {
+        db.has_column(table, column)
+    })
+}
+
+fn reference_order_advice() -> Detail {
+    Detail::Text {
+        text: "Give its ORDER BY a tiebreaker (a name, an id) so that every row has one place, or let \
+               ties come in any order with `order = { by = [COLUMN, ...] }`."
+            .into(),
+    }
+}
+
+/// Two neighbouring rows of `result` that tie on every key of the query's
+/// ORDER BY although the exercise gives them distinct places: (the first's
+/// index, the keys and their shared values). SQLite keeps tied rows in the
+/// order it read them, so their order is chance.
+fn unbroken_tie(
+    db: &Database,
+    statement: &str,
+    result: &ResultSet,
+    rules: &Rules,
+) -> Option<(usize, String)> {
+    let keys = shape::order_keys(statement, &result.columns)?;
+    let with_keys;
+    let rows = match &keys.rewritten {
+        None => &result.rows,
+        Some(sql) => {
+            with_keys = db.run(&Script::new(sql.as_str())).ok()?.answer?.result.rows;
+            // The keys must belong to the same rows in the same order.
+            let same = with_keys.len() == result.rows.len()
+                && with_keys.iter().zip(&result.rows).all(|(k, r)| {
+                    k.len() > r.len() && r.iter().zip(k).all(|(a, b)| compare::cells_equal(a, b, rules))
+                });
+            if !same {
+                return None;
+            }
+            &with_keys
+        }
+    };
+    let key_of = |row: &[Value]| -> Option<Vec<Value>> {
+        keys.keys
+            .iter()
+            .map(|k| match k {
+                shape::SortKey::Column(i) | shape::SortKey::Extra(i) => row.get(*i).cloned(),
+            })
+            .collect()
+    };
+    let width = result.columns.len();
+    for i in 0..rows.len().saturating_sub(1) {
+        let (a, b) = (&rows[i], &rows[i + 1]);
+        let (ka, kb) = (key_of(a)?, key_of(b)?);
+        if !ka.iter().zip(&kb).all(|(x, y)| compare::cells_equal(x, y, rules)) {
+            continue;
+        }
+        let placed_apart = match &rules.order {
+            Order::By(columns) => columns
+                .iter()
+                .any(|&c| c <= width && !compare::cells_equal(&a[c - 1], &b[c - 1], rules)),
+            _ => (0..width).any(|c| !compare::cells_equal(&a[c], &b[c], rules)),
+        };
+        if placed_apart {
+            let shown = keys
+                .written
+                .iter()
+                .zip(&ka)
+                .map(|(k, v)| format!("`{k}` = {}", v.display()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Some((i, shown));
+        }
+    }
+    None
 }
 
 fn runaway_advice() -> Detail {

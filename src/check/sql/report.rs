@@ -113,6 +113,99 @@ pub fn mismatch(cmp: &Comparison, expected: &ResultSet, found: &ResultSet, judge
     outcome
 }
 
+/// Columns beside an aggregate, neither grouped nor aggregated: the verdict
+/// when the result matched anyway (`alone`), else a note for a mismatch.
+pub fn bare_columns(bare: &[String], alone: bool) -> Option<Outcome> {
+    let first = bare.first()?;
+    let named = bare
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if bare.len() == 1 { "is" } else { "are" };
+    let mut outcome = Outcome::fail(format!(
+        "{named} {verb} neither grouped nor aggregated: SQLite picks some row for {}; other databases refuse this query",
+        if bare.len() == 1 { "it" } else { "them" }
+    ));
+    if !alone {
+        outcome.push(Detail::Text {
+            text: format!(
+                "{}.",
+                outcome.message.replacen(&named, &format!("Also, {named}"), 1)
+            ),
+        });
+    }
+    outcome.push(Detail::Text {
+        text: format!(
+            "Beside an aggregate (max, count, sum, …) every column must be in GROUP BY or inside an \
+             aggregate. SQLite alone accepts `{first}` there and takes it from one row of the group: with \
+             max or min a row that holds the extreme, and on a tie any of them. To get the row with the \
+             largest value, find the value first (`WHERE x = (SELECT max(x) FROM t)`) or sort \
+             (`ORDER BY x DESC LIMIT 1`); to show a column per group, add it to GROUP BY."
+        ),
+    });
+    Some(outcome)
+}
+
+/// The rows matched in order, but the query has no outermost ORDER BY.
+pub fn order_by_chance(judged: &Judged<'_>) -> Outcome {
+    Outcome::fail(format!(
+        "{}the rows are in the right order only by chance: your query has no ORDER BY",
+        judged.prefix()
+    ))
+    .with(Detail::Text {
+        text: "Only an ORDER BY in the outermost SELECT fixes the order of a result. Without it a \
+               database returns rows in whatever order is cheapest: SQLite's happens to match here, but \
+               an index, a GROUP BY, more rows or another database (PostgreSQL) give another one."
+            .into(),
+    })
+}
+
+/// The rows matched in order, but two of them tie on the query's ORDER BY.
+pub fn unbroken_tie(row: usize, keys: &str, judged: &Judged<'_>) -> Outcome {
+    Outcome::fail(format!(
+        "{}rows {} and {} tie on your ORDER BY ({keys}): their order is left to chance",
+        judged.prefix(),
+        row + 1,
+        row + 2
+    ))
+    .with(Detail::Text {
+        text: "They came in the right order this time because SQLite read them in that order; another \
+               plan or another database may swap them. Add a column to the ORDER BY that breaks the tie \
+               (a name, an id), so that every row has exactly one place."
+            .into(),
+    })
+}
+
+/// The rows matched, but not when SQLite read the tables the other way
+/// round: the query leaves part of the order (or which rows a LIMIT keeps)
+/// to chance.
+pub fn order_left_open(
+    cmp: &Comparison,
+    expected: &ResultSet,
+    again: &ResultSet,
+    judged: &Judged<'_>,
+) -> Outcome {
+    let mut outcome = mismatch(cmp, expected, again, judged);
+    let what = headline(cmp, expected, again, judged);
+    outcome.message = format!(
+        "{}your query leaves the order to chance: run again with SQLite reading the tables the other \
+         way round, {what}",
+        judged.prefix()
+    );
+    outcome.details.insert(
+        0,
+        Detail::Text {
+            text: "The check runs an ordered query twice, the second time with `PRAGMA \
+                   reverse_unordered_selects = ON`, which reverses every order the query does not fix. \
+                   Rows that tie on your ORDER BY columns came out differently: add a column that breaks \
+                   the tie (a name, an id), so that every row has exactly one place."
+                .into(),
+        },
+    );
+    outcome
+}
+
 fn headline(cmp: &Comparison, expected: &ResultSet, found: &ResultSet, judged: &Judged<'_>) -> String {
     if let Some((want, got)) = cmp.column_count {
         return match judged.subject {

@@ -113,10 +113,12 @@ pub enum Scan {
 
 impl Database {
     /// A fresh, empty in-memory database watched by the check's deadline.
+    #[cfg(test)]
     pub fn open(deadline: Deadline) -> rusqlite::Result<Database> {
         Database::open_with(deadline, Scan::Usual)
     }
 
+    /// The same, reading rows in `scan` order where the query leaves it open.
     pub fn open_with(deadline: Deadline, scan: Scan) -> rusqlite::Result<Database> {
         let mut conn = Connection::open_in_memory()?;
         // Foreign keys on: exercises teach constraints, and an application
@@ -280,6 +282,30 @@ impl Database {
         self.statement(&sql)
     }
 
+    /// The primary key columns of `table` (`schema.table` works), in key
+    /// order; empty when it has none or does not exist.
+    pub fn primary_key(&self, table: &str) -> Vec<String> {
+        let (schema, name) = split_schema(table);
+        self.conn
+            .prepare("SELECT name FROM pragma_table_info(?1, ?2) WHERE pk > 0 ORDER BY pk")
+            .and_then(|mut stmt| {
+                stmt.query_map([name, schema], |row| row.get::<_, String>(0))?
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn has_column(&self, table: &str, column: &str) -> bool {
+        let (schema, name) = split_schema(table);
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE name = ?3 COLLATE NOCASE",
+                [name, schema, column],
+                |row| row.get::<_, i64>(0),
+            )
+            .is_ok_and(|n| n > 0)
+    }
+
     /// Every index: (name, table, columns in key order).
     pub fn indexes(&self) -> rusqlite::Result<Vec<(String, String, Vec<String>)>> {
         let mut stmt = self.conn.prepare(
@@ -334,6 +360,11 @@ impl Database {
         }
         Ok(())
     }
+}
+
+/// `cd.facilities` → ("cd", "facilities"); a bare name is in `main`.
+pub fn split_schema(table: &str) -> (&str, &str) {
+    table.split_once('.').unwrap_or(("main", table))
 }
 
 /// Why rows could not be read.
