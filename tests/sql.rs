@@ -374,7 +374,7 @@ fn a_hard_coded_answer_is_caught_by_the_hidden_fixture() {
     let copied = pack
         .answer(
             "big_spenders",
-            "-- copied from what the shop shows\nSELECT 'Grace', 268.7 UNION ALL SELECT 'Ada', 94.4 UNION ALL SELECT 'Linus', 69.7;",
+            "-- copied from what the shop shows\nSELECT 'Grace', 268.7 UNION ALL SELECT 'Ada', 94.4 UNION ALL SELECT 'Linus', 69.7 ORDER BY 2 DESC;",
         )
         .run("big_spenders");
     copied.assert_fail();
