@@ -12,6 +12,7 @@ mod outcome;
 mod pack;
 mod pristine;
 mod process;
+mod session;
 mod state;
 mod terminal_guard;
 mod view;

@@ -413,7 +413,7 @@ fn malformed_unknown_kind() {
         "{VALID_HEAD}{}",
         VALID_EXERCISE.replace("kind = \"rust\"", "kind = \"python\"")
     );
-    assert_points_at(&info, "info.toml:11:8", "unknown variant `python`");
+    assert_points_at(&info, "info.toml:11:8", "unknown kind `python`");
 }
 
 #[test]
@@ -572,4 +572,68 @@ fn a_closed_stdout_ends_quietly() {
         .unwrap();
     assert!(!stderr_of(&out).contains("panicked"), "{}", stderr_of(&out));
     assert_eq!(out.status.code(), Some(141));
+}
+
+// ---- the keys that frame an exercise: after, link, starter_passes, farewell, stage intro ----
+
+#[test]
+fn malformed_solution_target_name() {
+    let info = format!(
+        "{VALID_HEAD}{}",
+        VALID_EXERCISE.replace("name = \"one\"", "name = \"one_sol\"")
+    );
+    assert_points_at(&info, "info.toml:9:8", "names a reference solution's target");
+}
+
+#[test]
+fn malformed_link() {
+    let info = format!("{VALID_HEAD}{VALID_EXERCISE}link = \"rfc9110\"\n");
+    assert_points_at(&info, "info.toml:14:8", "not a web address");
+}
+
+#[test]
+fn malformed_missing_stage_intro() {
+    let info = format!(
+        "{}{VALID_EXERCISE}",
+        VALID_HEAD.replace(
+            "summary = \"s\"",
+            "summary = \"s\"\nintro = \"exercises/basics.md\""
+        )
+    );
+    assert_points_at(
+        &info,
+        "info.toml:7:9",
+        "stage introduction `exercises/basics.md` does not exist",
+    );
+}
+
+#[test]
+fn a_pass_shows_the_note_after_it_and_the_link() {
+    let pack = pack_copy("core");
+    let info = fs::read_to_string(pack.path().join("info.toml")).unwrap();
+    let info = info
+        .replacen("format_version = 1\n", "format_version = 1\nfarewell = \"That was all of it.\"\n", 1)
+        .replacen(
+            "hints = [\"Addition.\", \"Use `+`.\", \"`a + b`\"]\n",
+            "hints = [\"Addition.\", \"Use `+`.\", \"`a + b`\"]\nafter = \"\"\"\nChecked addition would refuse an overflow.\"\"\"\nlink = \"https://doc.rust-lang.org/book/\"\n",
+            1,
+        );
+    fs::write(pack.path().join("info.toml"), info).unwrap();
+    solve(pack.path(), "exercises/basics/add.rs");
+    let out = backlings(pack.path()).args(["run", "add"]).output().unwrap();
+    let stdout = stdout_of(&out);
+    assert!(out.status.success(), "{stdout}{}", stderr_of(&out));
+    assert!(
+        stdout.contains("Checked addition would refuse an overflow."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Read further: https://doc.rust-lang.org/book/"),
+        "{stdout}"
+    );
+    let list = stdout_of(&backlings(pack.path()).arg("list").output().unwrap());
+    assert!(
+        !list.contains("That was all of it."),
+        "not before the end:\n{list}"
+    );
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::Session;
+use crate::session::Session;
 
 pub fn run(session: &Session, name: &str) -> Result<ExitCode> {
     let index = session.pick(Some(name))?;

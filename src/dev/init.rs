@@ -75,7 +75,7 @@ pub fn run(dir: &Path, kinds: &[Kind]) -> Result<ExitCode> {
     std::fs::create_dir_all(dir.join("solutions").join(STAGE))?;
 
     let kinds = if kinds.is_empty() {
-        vec![Kind::Rust, Kind::Sql, Kind::Git, Kind::Http]
+        crate::check::KINDS.iter().map(|&k| Kind::of(k)).collect()
     } else {
         kinds.to_vec()
     };

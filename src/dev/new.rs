@@ -15,10 +15,7 @@ use super::edit;
 use super::package::bin_path;
 use super::templates::{Solution, Template, template};
 use crate::fsutil::write_atomic;
-use crate::pack::{INFO_FILE, Kind, Pack, is_identifier};
-
-/// Target names cargo refuses: they are folders of its build directory.
-const CARGO_RESERVED: [&str; 4] = ["build", "deps", "examples", "incremental"];
+use crate::pack::{INFO_FILE, Kind, Pack, is_identifier, reserved_name};
 
 pub fn run(pack_dir: Option<&Path>, name: &str, kind: Kind, stage: &str) -> Result<ExitCode> {
     let root = Pack::locate(pack_dir)?;
@@ -97,7 +94,12 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
         );
     }
 
-    let t = template(kind, name, stage, solution);
+    let Some(t) = template(kind.as_str(), name, stage, solution) else {
+        bail!(
+            "`dev new` has no template for the kind `{}`\n  help: write the exercise's files and its info.toml entry by hand (AUTHORING.md)",
+            kind.as_str()
+        );
+    };
     let mut writes: Vec<(PathBuf, String)> = t
         .starters
         .iter()
@@ -174,13 +176,8 @@ fn check_name(name: &str, taken: &[String]) -> Result<()> {
             "`{name}` is not a valid exercise name\n  help: use snake_case: lowercase letters, digits and `_`, starting with a letter (it is also a cargo target name), e.g. `select_where`"
         );
     }
-    if name.ends_with("_sol") {
-        bail!(
-            "`{name}` ends in `_sol`, which names reference solutions\n  help: pick a name without that ending"
-        );
-    }
-    if CARGO_RESERVED.contains(&name) {
-        bail!("cargo refuses `{name}` as a target name\n  help: pick another name, e.g. `{name}_step`");
+    if let Some(why) = reserved_name(name) {
+        bail!("`{name}` is reserved: {why}\n  help: pick another name, e.g. `{name}_step`");
     }
     if taken.iter().any(|t| t == name) {
         bail!("an exercise named `{name}` exists already\n  help: exercise names are unique: pick another");

@@ -1,7 +1,7 @@
 //! The explanation shown above an exercise: info.toml's `intro`, or else the
 //! leading comment block of the exercise's main file (`//`, `--` or `#`).
 
-use super::{Exercise, KindSpec, Pack};
+use super::{Exercise, Pack};
 use crate::pristine;
 
 impl Exercise {
@@ -11,9 +11,9 @@ impl Exercise {
         }
         // A git exercise may have no file of its own (or only an answer
         // file): its scenario explains it.
-        let main = match &self.spec {
-            KindSpec::Git(spec) => spec.scenario_path(&pack.root),
-            _ => match self.files.first() {
+        let main = match self.spec.explained_in(&pack.root) {
+            Some(file) => file,
+            None => match self.files.first() {
                 Some(main) => main.clone(),
                 None => return String::new(),
             },

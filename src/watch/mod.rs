@@ -23,10 +23,10 @@ use crossterm::event::{
 
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::check::{self, Target};
-use crate::commands::Session;
 use crate::outcome::Outcome;
 use crate::pack::Pack;
 use crate::process::Cmd;
+use crate::session::Session;
 use crate::state::State;
 use crate::terminal_guard::RawModeGuard;
 use files::{Change, FileWatcher, WatchSet};

@@ -126,7 +126,7 @@ fn render_main(app: &App, width: usize, height: usize) -> Vec<String> {
     let shown_hints = app.state.hints_shown(&exercise.name);
     if shown_hints > 0 {
         bottom.push('\n');
-        bottom.push_str(&crate::commands::render_hints(
+        bottom.push_str(&crate::view::hints::render_hints(
             &exercise.hints,
             shown_hints,
             width,
