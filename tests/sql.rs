@@ -985,3 +985,114 @@ fn a_column_neither_grouped_nor_aggregated_fails_even_when_the_rows_match() {
         wrong.details()
     );
 }
+
+// ---- `tables` must name tables there are (issue 13, point 2)
+
+#[test]
+fn a_table_in_an_attached_schema_is_compared() {
+    let pack = Pack::new();
+    pack.run_solution("club_prices").assert_pass();
+    let everywhere = pack
+        .answer(
+            "club_prices",
+            "UPDATE cd.facilities SET membercost = guestcost / 10;",
+        )
+        .run("club_prices");
+    everywhere.assert_fail();
+    assert_eq!(
+        everywhere.message(),
+        "table `cd.facilities`: 2 rows with a wrong value in `membercost`"
+    );
+    let dropped = pack
+        .answer("club_prices", "DROP TABLE cd.facilities;")
+        .run("club_prices");
+    dropped.assert_fail();
+    assert_eq!(
+        dropped.message(),
+        "table `cd.facilities` no longer exists after your statements"
+    );
+}
+
+#[test]
+fn a_tables_entry_naming_no_table_is_refused_at_its_place() {
+    let pack = Pack::new();
+    let info = fs::read_to_string(pack.path("info.toml")).unwrap();
+    fs::write(
+        pack.path("info.toml"),
+        info.replacen(
+            "tables = [\"cd.facilities\"]",
+            "tables = [\"facilities\", \"cd.facilitys\"]",
+            1,
+        ),
+    )
+    .unwrap();
+    let line = info
+        .lines()
+        .position(|l| l.starts_with("tables = [\"cd.facilities\"]"))
+        .unwrap()
+        + 1;
+    for args in [&["list"][..], &["dev", "check"][..]] {
+        let output = pack.command().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        // `list` refuses to load; `dev check` reports it with the rest, on stdout.
+        let stderr = format!(
+            "{}{}",
+            String::from_utf8(output.stderr).unwrap(),
+            String::from_utf8(output.stdout).unwrap()
+        );
+        assert!(
+            stderr.contains(&format!("info.toml:{line}:25:")),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "`tables` names `cd.facilitys`, which neither the fixture nor the solution creates"
+            ),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("`cd.facilities`"),
+            "the help names the tables there are: {stderr}"
+        );
+        // A bare name finds the table in the attached schema, as SQLite does.
+        assert!(!stderr.contains("names `facilities`"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_table_that_exists_nowhere_at_run_time_is_the_packs_error() {
+    let pack = Pack::new();
+    // The loader sees a CREATE TABLE; only running shows that it is gone again.
+    fs::write(
+        pack.path("solutions/databases/restock.sql"),
+        "UPDATE products SET stock = stock + 10 WHERE stock < 5;\nCREATE TABLE audit (a);\nDROP TABLE audit;",
+    )
+    .unwrap();
+    let info = fs::read_to_string(pack.path("info.toml")).unwrap();
+    fs::write(
+        pack.path("info.toml"),
+        info.replacen("tables = [\"products\"]", "tables = [\"products\", \"audit\"]", 1),
+    )
+    .unwrap();
+    let verdict = pack
+        .answer("restock", "DROP TABLE order_items; DROP TABLE products;")
+        .run("restock");
+    assert_eq!(
+        (verdict.status(), verdict.code),
+        ("error", 1),
+        "{}",
+        verdict.message()
+    );
+    assert!(
+        verdict.message().contains(
+            "`tables` names `audit`, which exists neither in data/shop.sql nor after the reference solution"
+        ),
+        "{}",
+        verdict.message()
+    );
+    assert!(
+        verdict.message().starts_with("info.toml:"),
+        "{}",
+        verdict.message()
+    );
+}

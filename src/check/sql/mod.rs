@@ -72,6 +72,7 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &SqlSpec, target: Target) -
         });
     }
     let judge = Judge {
+        pack_root: &pack.root,
         spec,
         deadline: Deadline::starting_now(exercise.timeout),
         reference,
@@ -120,6 +121,8 @@ struct Fixture {
 /// One check of one exercise. Its steps return `Err(outcome)` to end the
 /// check with that verdict.
 struct Judge<'a> {
+    /// For places in info.toml.
+    pack_root: &'a Path,
     spec: &'a SqlSpec,
     deadline: Deadline,
     reference: Source,
@@ -394,6 +397,9 @@ impl Judge<'_> {
         let db = self.load(fixture)?;
         self.run_reference(&db, fixture)?;
         let expected = self.snapshot(&db, &tables)?;
+        if expected.iter().any(|(_, set)| set.is_none()) {
+            self.tables_exist_somewhere(fixture, &expected)?;
+        }
         if self.answer.is_none() {
             return Ok(());
         }
@@ -453,6 +459,53 @@ impl Judge<'_> {
             outcome.push(open_transaction_note());
         }
         Err(outcome)
+    }
+
+    /// A table the reference leaves absent must at least be in the fixture
+    /// (the exercise is to drop it): one that is nowhere makes every answer
+    /// pass, so it is the pack's error.
+    fn tables_exist_somewhere(
+        &self,
+        fixture: &Fixture,
+        after_reference: &[(String, Option<ResultSet>)],
+    ) -> Step<()> {
+        let db = self.load(fixture)?;
+        let names: Vec<String> = after_reference.iter().map(|(name, _)| name.clone()).collect();
+        let before = self.snapshot(&db, &names)?;
+        let Some(index) = (0..names.len()).find(|&i| after_reference[i].1.is_none() && before[i].1.is_none())
+        else {
+            return Ok(());
+        };
+        let entry = self
+            .spec
+            .tables
+            .as_ref()
+            .and_then(|t| t.get_ref().get(index))
+            .map(|t| t.span());
+        Err(Outcome::error(format!(
+            "{}: `tables` names `{}`, which exists neither in {} nor after the reference solution {}: every answer would pass",
+            self.info_place(entry),
+            names[index],
+            fixture.source.path.display(),
+            self.reference.path.display()
+        ))
+        .with(Detail::Text {
+            text: "This is a problem of the exercise pack, not of your answer: check the table's name; a \
+                   table in an attached schema is written `schema.table`."
+                .into(),
+        }))
+    }
+
+    /// `info.toml:LINE:COL` of a span in the pack's info.toml.
+    fn info_place(&self, span: Option<std::ops::Range<usize>>) -> String {
+        let source = std::fs::read_to_string(self.pack_root.join(crate::pack::INFO_FILE)).unwrap_or_default();
+        match span {
+            Some(span) if !source.is_empty() => {
+                let (line, col) = crate::pack::line_col(&source, span.start);
+                format!("{}:{line}:{col}", crate::pack::INFO_FILE)
+            }
+            _ => crate::pack::INFO_FILE.to_string(),
+        }
     }
 
     /// The content of `tables`, each None when it does not exist.

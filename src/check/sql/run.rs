@@ -262,24 +262,48 @@ impl Database {
     }
 
     /// A table's columns and rows, in rowid order; None when there is no
-    /// such table (or view).
+    /// such table (or view). `schema.table` looks in that schema; a bare
+    /// name is looked up as SQLite resolves it: temp, main, then the
+    /// attached schemas.
     pub fn table(&self, name: &str) -> Result<Option<ResultSet>, ReadError> {
-        let real_name: Option<String> = self
-            .conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
-            )?
-            .query_row([name], |row| row.get(0))
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        let Some(real_name) = real_name else {
-            return Ok(None);
+        let schemas: Vec<String> = match name.split_once('.') {
+            Some((schema, _)) => vec![schema.to_string()],
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT name FROM pragma_database_list ORDER BY name <> 'temp', seq")?;
+                let names = stmt.query_map([], |row| row.get(0))?;
+                names.collect::<rusqlite::Result<_>>()?
+            }
         };
-        let sql = format!("SELECT * FROM \"{}\"", real_name.replace('"', "\"\""));
-        self.statement(&sql)
+        let bare = name.split_once('.').map_or(name, |(_, table)| table);
+        for schema in schemas {
+            let quoted_schema = format!("\"{}\"", schema.replace('"', "\"\""));
+            let found: rusqlite::Result<String> = self.conn.query_row(
+                &format!(
+                    "SELECT name FROM {quoted_schema}.sqlite_schema WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE"
+                ),
+                [bare],
+                |row| row.get(0),
+            );
+            let real_name = match found {
+                Ok(real_name) => real_name,
+                Err(rusqlite::Error::QueryReturnedNoRows) => continue,
+                // A schema that is not attached holds no table.
+                Err(
+                    rusqlite::Error::SqliteFailure(_, Some(msg)) | rusqlite::Error::SqlInputError { msg, .. },
+                ) if msg.starts_with("no such table") => {
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let sql = format!(
+                "SELECT * FROM {quoted_schema}.\"{}\"",
+                real_name.replace('"', "\"\"")
+            );
+            return self.statement(&sql);
+        }
+        Ok(None)
     }
 
     /// The primary key columns of `table` (`schema.table` works), in key
@@ -445,6 +469,23 @@ mod tests {
         assert_eq!(answer.result.rows, [[Value::Integer(0)]]);
         assert_eq!(db.table("T").unwrap().unwrap().rows, [[Value::Integer(2)]]);
         assert_eq!(db.table("nope").unwrap(), None);
+    }
+
+    #[test]
+    fn tables_are_found_in_attached_schemas() {
+        let db = db();
+        db.run(&Script::new(
+            "ATTACH ':memory:' AS cd; CREATE TABLE cd.facilities(id); INSERT INTO cd.facilities VALUES (7);\n\
+             CREATE TEMP TABLE scratch(a);",
+        ))
+        .unwrap();
+        let seven = [[Value::Integer(7)]];
+        assert_eq!(db.table("cd.facilities").unwrap().unwrap().rows, seven);
+        assert_eq!(db.table("CD.Facilities").unwrap().unwrap().rows, seven);
+        assert_eq!(db.table("facilities").unwrap().unwrap().rows, seven);
+        assert!(db.table("scratch").unwrap().is_some());
+        assert_eq!(db.table("main.facilities").unwrap(), None);
+        assert_eq!(db.table("nowhere.facilities").unwrap(), None);
     }
 
     #[test]

@@ -259,6 +259,108 @@ fn split(text: &str) -> Vec<Range<usize>> {
     statements
 }
 
+/// A table (or view) a SQL text creates: (schema as written, name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl Created {
+    /// Whether `wanted` (`name` or `schema.name`, any case) can mean this
+    /// table: a bare name finds a table in any schema, as SQLite resolves it.
+    pub fn answers(&self, wanted: &str) -> bool {
+        match wanted.split_once('.') {
+            Some((schema, name)) => {
+                name.eq_ignore_ascii_case(&self.name)
+                    && self
+                        .schema
+                        .as_deref()
+                        .unwrap_or("main")
+                        .eq_ignore_ascii_case(schema)
+            }
+            None => wanted.eq_ignore_ascii_case(&self.name),
+        }
+    }
+}
+
+/// The tables and views `text` creates (CREATE [TEMP] TABLE|VIEW [IF NOT
+/// EXISTS] [schema.]name, ALTER TABLE … RENAME TO name), read from its
+/// tokens without running it: the loader checks `tables` on every start,
+/// where running the fixture and the solution would cost more than the
+/// check itself. A statement this misses is caught when `dev check` runs.
+pub fn created_tables(text: &str) -> Vec<Created> {
+    let words: Vec<(TokenKind, &str)> = tokens(text)
+        .filter(|t| t.kind != TokenKind::Comment)
+        .map(|t| (t.kind, &text[t.range]))
+        .collect();
+    let is = |i: usize, keyword: &str| {
+        words
+            .get(i)
+            .is_some_and(|(k, w)| *k == TokenKind::Word && w.eq_ignore_ascii_case(keyword))
+    };
+    let name_at = |i: usize| -> Option<String> {
+        let (kind, word) = words.get(i)?;
+        match kind {
+            TokenKind::Word => Some(word.to_string()),
+            TokenKind::Quoted => Some(unquote(word)),
+            _ => None,
+        }
+    };
+    // [schema.]name at `i`: (schema, name)
+    let qualified_at = |i: usize| -> Option<(Option<String>, String)> {
+        let first = name_at(i)?;
+        if words.get(i + 1).is_some_and(|(_, w)| *w == ".") {
+            Some((Some(first), name_at(i + 2)?))
+        } else {
+            Some((None, first))
+        }
+    };
+    let mut created = Vec::new();
+    for i in 0..words.len() {
+        if is(i, "create") {
+            let mut j = i + 1;
+            let temp = is(j, "temp") || is(j, "temporary");
+            if temp {
+                j += 1;
+            }
+            if !(is(j, "table") || is(j, "view")) {
+                continue;
+            }
+            j += 1;
+            if is(j, "if") && is(j + 1, "not") && is(j + 2, "exists") {
+                j += 3;
+            }
+            if let Some((schema, name)) = qualified_at(j) {
+                let schema = schema.or(temp.then(|| "temp".to_string()));
+                created.push(Created { schema, name });
+            }
+        } else if is(i, "alter") && is(i + 1, "table") {
+            let Some((schema, _)) = qualified_at(i + 2) else {
+                continue;
+            };
+            let rename = (i + 3..words.len().min(i + 8)).find(|&k| is(k, "rename") && is(k + 1, "to"));
+            if let Some(k) = rename
+                && let Some(name) = name_at(k + 2)
+            {
+                created.push(Created { schema, name });
+            }
+        }
+    }
+    created
+}
+
+/// "name", `name`, [name] or 'name' without its quotes.
+fn unquote(token: &str) -> String {
+    let inner = token.get(1..token.len().saturating_sub(1)).unwrap_or("");
+    match token.as_bytes().first() {
+        Some(b'"') => inner.replace("\"\"", "\""),
+        Some(b'`') => inner.replace("``", "`"),
+        Some(b'\'') => inner.replace("''", "'"),
+        _ => inner.to_string(),
+    }
+}
+
 /// SQL on one line, shortened: for messages.
 pub fn one_line(sql: &str) -> String {
     shorten(&sql.split_whitespace().collect::<Vec<_>>().join(" "), 100)
@@ -365,6 +467,32 @@ mod tests {
         let script = Script::new("SELECT 'order by' FROM t -- order by\n; SELECT a FROM t ORDER\n BY a;");
         assert!(!script.has_order_by(0));
         assert!(script.has_order_by(1));
+    }
+
+    #[test]
+    fn created_tables_are_read_from_the_text() {
+        let text = "ATTACH ':memory:' AS cd;\nCREATE TABLE cd.facilities (id INT);\n\
+                    create temp table IF NOT EXISTS \"Scratch\"(a);\n-- CREATE TABLE commented(a);\n\
+                    CREATE VIEW v AS SELECT 1; CREATE INDEX i ON t(a); ALTER TABLE old RENAME TO new;";
+        let created = created_tables(text);
+        let names: Vec<(Option<&str>, &str)> = created
+            .iter()
+            .map(|c| (c.schema.as_deref(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (Some("cd"), "facilities"),
+                (Some("temp"), "Scratch"),
+                (None, "v"),
+                (None, "new")
+            ]
+        );
+        assert!(created[0].answers("cd.facilities"));
+        assert!(created[0].answers("FACILITIES"));
+        assert!(!created[0].answers("main.facilities"));
+        assert!(created[2].answers("main.v"));
+        assert!(!created[2].answers("cd.v"));
     }
 
     #[test]
