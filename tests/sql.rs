@@ -1096,3 +1096,107 @@ fn a_table_that_exists_nowhere_at_run_time_is_the_packs_error() {
         verdict.message()
     );
 }
+
+// ---- PostgreSQL and MySQL habits, text versus number (issue 13, point 4)
+
+#[test]
+fn postgresql_and_mysql_habits_get_the_sqlite_way() {
+    let pack = Pack::new();
+    for (sql, construct, way) in [
+        (
+            "SELECT count(*)::int FROM products;",
+            "`x::type`",
+            "CAST(x AS INTEGER)",
+        ),
+        (
+            "SELECT count(*) FROM products WHERE name ILIKE '%';",
+            "ILIKE",
+            "LIKE, which ignores the case",
+        ),
+        (
+            "SELECT DISTINCT ON (category) count(*) FROM products;",
+            "DISTINCT ON",
+            "row_number() OVER",
+        ),
+        (
+            "SELECT count(*) FROM orders GROUP BY date_trunc('month', placed_on);",
+            "date_trunc",
+            "start of month",
+        ),
+        (
+            "SELECT count(*) FROM orders WHERE EXTRACT(YEAR FROM placed_on) = 2026;",
+            "EXTRACT",
+            "strftime('%Y', d)",
+        ),
+        (
+            "SELECT count(*) FROM generate_series(1, 8);",
+            "generate_series",
+            "WITH RECURSIVE",
+        ),
+        ("SELECT count(*) FROM products WHERE name ~ '^M';", "`~`", "GLOB"),
+    ] {
+        let verdict = pack.answer("count_products", sql).run("count_products");
+        verdict.assert_fail();
+        let details = verdict.details();
+        assert!(
+            details.contains(&format!("SQLite does not know {construct}")) && details.contains(way),
+            "{sql}: {details}"
+        );
+    }
+    // The SQLite ways pass.
+    for sql in [
+        "SELECT CAST(count(*) AS INTEGER) FROM products;",
+        "SELECT count(*) FROM products WHERE name LIKE '%';",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8) SELECT count(*) FROM n \
+         JOIN products ON products.id = n.i;",
+    ] {
+        pack.answer("count_products", sql)
+            .run("count_products")
+            .assert_pass();
+    }
+    // A plain syntax error gets no habit note.
+    let typo = pack
+        .answer("count_products", "SELECT count(*) FORM products;")
+        .run("count_products");
+    typo.assert_fail();
+    assert!(
+        !typo.details().contains("SQLite does not know"),
+        "{}",
+        typo.details()
+    );
+}
+
+#[test]
+fn text_versus_number_is_named_with_the_cast() {
+    let pack = Pack::new();
+    let text = pack
+        .answer(
+            "order_month",
+            "SELECT id, strftime('%m', placed_on) AS month FROM orders;",
+        )
+        .run("order_month");
+    text.assert_fail();
+    assert!(
+        text.details().contains(
+            "Text versus number: your `month` holds the text '01' where the answer has the number 1"
+        ),
+        "{}",
+        text.details()
+    );
+    assert!(text.details().contains("CAST(strftime('%d', d) AS INTEGER)"));
+    pack.run_solution("order_month").assert_pass();
+
+    let number = pack
+        .answer("price_labels", "SELECT name, round(price, 2) FROM products;")
+        .run("price_labels");
+    number.assert_fail();
+    assert!(
+        number
+            .details()
+            .contains("holds the number 49.9 where the answer has the text '49.90'"),
+        "{}",
+        number.details()
+    );
+    assert!(number.details().contains("printf('%.2f', x)"));
+    pack.run_solution("price_labels").assert_pass();
+}

@@ -19,6 +19,7 @@
 mod authorize;
 mod compare;
 mod expect;
+mod habits;
 pub mod kind;
 mod report;
 mod run;
@@ -647,6 +648,14 @@ impl Judge<'_> {
                         },
                     }),
                 );
+                for habit in habits::habits_in(source.script.statement(*statement)) {
+                    outcome.push(Detail::Text {
+                        text: format!(
+                            "SQLite does not know {}; the SQLite way: {}.",
+                            habit.construct, habit.sqlite_way
+                        ),
+                    });
+                }
                 if source.script.statement(*statement).starts_with('.') {
                     outcome.push(Detail::Text {
                         text: "Commands that start with a dot (.tables, .schema, .mode) belong to the \

@@ -417,6 +417,9 @@ fn notes_on_cells(
 ) {
     let mut null_confusion = false;
     let mut type_only = false;
+    // (column, expected, found) of the first cell that is a number on one
+    // side and the same number as text on the other.
+    let mut text_vs_number: Option<(usize, &Value, &Value)> = None;
     for line in &rows.lines {
         let Line::Changed {
             expected: e,
@@ -430,7 +433,31 @@ fn notes_on_cells(
             let (want, got) = (&expected.rows[*e][c], &found.rows[*f][c]);
             null_confusion |= is_null_look_alike(want, got) || is_null_look_alike(got, want);
             type_only |= rules.exact_types && numerically_equal(want, got);
+            if text_vs_number.is_none() && same_number_as_text(want, got) {
+                text_vs_number = Some((c, want, got));
+            }
         }
+    }
+    if let Some((c, want, got)) = text_vs_number {
+        let column = found.columns.get(c).map_or("?", String::as_str);
+        let text = if matches!(got, Value::Text(_)) {
+            format!(
+                "Text versus number: your `{column}` holds the text {} where the answer has the number {}. \
+                 strftime, substr and printf return text, and text never equals a number: CAST(… AS INTEGER) \
+                 or CAST(… AS REAL) turns it into one (e.g. CAST(strftime('%d', d) AS INTEGER)).",
+                got.display(),
+                want.display()
+            )
+        } else {
+            format!(
+                "Text versus number: your `{column}` holds the number {} where the answer has the text {}. \
+                 round(x, 2) returns a number, and a number keeps no trailing zeros (660.00 is 660.0): \
+                 printf('%.2f', x) gives the text with its two decimals.",
+                got.display(),
+                want.display()
+            )
+        };
+        outcome.push(Detail::Text { text });
     }
     if null_confusion {
         outcome.push(Detail::Text {
@@ -456,6 +483,24 @@ fn is_null_look_alike(a: &Value, b: &Value) -> bool {
             Value::Real(r) => *r == 0.0,
             _ => false,
         }
+}
+
+/// One side text, the other a number, and the text reads as that number.
+fn same_number_as_text(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Real(r) => Some(*r),
+        _ => None,
+    };
+    let text = |v: &Value| match v {
+        Value::Text(t) => t.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * 1f64.max(x.abs()).max(y.abs());
+    match (number(a), text(b), text(a), number(b)) {
+        (Some(n), Some(t), _, _) | (_, _, Some(t), Some(n)) => close(n, t),
+        _ => false,
+    }
 }
 
 fn numerically_equal(a: &Value, b: &Value) -> bool {
