@@ -1200,3 +1200,72 @@ fn text_versus_number_is_named_with_the_cast() {
     assert!(number.details().contains("printf('%.2f', x)"));
     pack.run_solution("price_labels").assert_pass();
 }
+
+// ---- round 1's notes (issue 13, point 7)
+
+#[test]
+fn an_error_only_on_the_hidden_fixture_says_so() {
+    let pack = Pack::new();
+    // The hidden shop sells two lamps: the second copy breaks the primary key.
+    let verdict = pack
+        .answer(
+            "restock",
+            "UPDATE products SET stock = stock + 10 WHERE stock < 5;\n\
+             INSERT INTO products (id, name, category, price) SELECT 99, 'copy', category, 1 FROM products WHERE category = 'lighting';\n\
+             DELETE FROM products WHERE id = 99;",
+        )
+        .run("restock");
+    verdict.assert_fail();
+    assert!(
+        verdict.message().starts_with(
+            "on the hidden data set only: exercises/databases/restock.sql:2:1: UNIQUE constraint failed"
+        ),
+        "{}",
+        verdict.message()
+    );
+    assert!(
+        verdict.details().contains("runs on the rows you can see"),
+        "{}",
+        verdict.details()
+    );
+
+    // An error on the visible rows is not blamed on the hidden ones.
+    let everywhere = pack
+        .answer("restock", "UPDATE products SET price = -1;")
+        .run("restock");
+    everywhere.assert_fail();
+    assert!(
+        everywhere.message().starts_with("exercises/"),
+        "{}",
+        everywhere.message()
+    );
+}
+
+#[test]
+fn a_long_rejects_statement_is_quoted_whole() {
+    let pack = Pack::new();
+    let long = "INSERT INTO users (email) VALUES ('first.long.address@example.com'), ('first.long.address@example.com'), ('third@example.com')";
+    assert!(long.len() > 100);
+    let info = fs::read_to_string(pack.path("info.toml")).unwrap();
+    fs::write(
+        pack.path("info.toml"),
+        info.replacen(
+            "rejects = \"INSERT INTO users (email) VALUES ('ada@example.com'), ('ada@example.com')\"",
+            &format!("rejects = \"{long}\""),
+            1,
+        ),
+    )
+    .unwrap();
+    let lax = pack
+        .answer(
+            "users_table",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);",
+        )
+        .run("users_table");
+    lax.assert_fail();
+    assert_eq!(
+        lax.message(),
+        format!("`{long}` was accepted; a constraint should reject it")
+    );
+    pack.run_solution("users_table").assert_pass();
+}

@@ -256,8 +256,21 @@ impl Judge<'_> {
         if self.answer.is_none() {
             return self.run_reference(db, fixture);
         }
-        db.run(&self.judged().script)
-            .map_err(|f| self.learner_failure(&f))
+        db.run(&self.judged().script).map_err(|failure| {
+            let mut outcome = self.learner_failure(&failure);
+            if fixture.hidden && matches!(failure, Failure::Sql { .. } | Failure::Oversized { .. }) {
+                // It ran on the visible rows (they come first), so the data decides.
+                outcome.message = format!("on the hidden data set only: {}", outcome.message);
+                outcome.push(Detail::Text {
+                    text: "Your SQL runs on the rows you can see but fails on the hidden data set (same \
+                           tables, other rows). Look for what other rows can hold: a NULL, a duplicate that \
+                           breaks a UNIQUE constraint, a zero you divide by, more rows than a subquery may \
+                           return, text where you expect a number."
+                        .into(),
+                });
+            }
+            outcome
+        })
     }
 
     fn compare_query(&self, fixture: &Fixture) -> Step<usize> {

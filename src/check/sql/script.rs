@@ -361,9 +361,10 @@ fn unquote(token: &str) -> String {
     }
 }
 
-/// SQL on one line, shortened: for messages.
+/// SQL of the pack on one line, whole (an author's `rejects` is read in
+/// full to know which one failed): for messages.
 pub fn one_line(sql: &str) -> String {
-    shorten(&sql.split_whitespace().collect::<Vec<_>>().join(" "), 100)
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// At most `max` characters, with `…` when cut.
