@@ -1269,3 +1269,25 @@ fn a_long_rejects_statement_is_quoted_whole() {
     );
     pack.run_solution("users_table").assert_pass();
 }
+
+// ---- piped output (issue 13, point 6)
+
+#[test]
+fn piped_output_keeps_wide_tables_on_one_line() {
+    let pack = Pack::new();
+    pack.answer(
+        "phone_book",
+        "SELECT name || ' <' || email || '> lives in ' || city || ', and this row is long' AS name, \
+         'a phone column that is wide as well, to pass eighty columns' AS phone FROM customers;",
+    );
+    let text = pack.run_text("phone_book");
+    let row = text
+        .lines()
+        .find(|l| l.contains("Ada <ada@example.com> lives in London, and this row is long"))
+        .unwrap_or_else(|| panic!("the row was wrapped:\n{text}"));
+    assert!(
+        row.contains("a phone column that is wide as well, to pass eighty columns"),
+        "{row}"
+    );
+    assert!(row.chars().count() > 80, "{row}");
+}
