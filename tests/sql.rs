@@ -1291,3 +1291,146 @@ fn piped_output_keeps_wide_tables_on_one_line() {
     );
     assert!(row.chars().count() > 80, "{row}");
 }
+
+// ---- notes that say why (issue 13, point 5)
+
+/// The verdict fails and one of its notes says `why`.
+fn assert_note(verdict: &Verdict, why: &str) {
+    verdict.assert_fail();
+    let details = verdict.details();
+    assert!(
+        details.contains(why),
+        "no note {why:?} in {}: {details}",
+        verdict.message()
+    );
+}
+
+#[test]
+fn an_inner_join_that_drops_unmatched_rows_is_named() {
+    let pack = Pack::new();
+    let inner = pack
+        .answer(
+            "orders_per_customer",
+            "SELECT c.name, count(o.id) FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id;",
+        )
+        .run("orders_per_customer");
+    assert_note(
+        &inner,
+        "The missing row has no match in `orders`: JOIN drops a row without a partner, LEFT JOIN keeps it",
+    );
+
+    let star = pack
+        .answer(
+            "orders_per_customer",
+            "SELECT c.name, count(*) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id;",
+        )
+        .run("orders_per_customer");
+    assert_note(
+        &star,
+        "With `count(o.customer_id)` instead of `count(*)` the values match",
+    );
+    assert_note(&star, "also the rows a LEFT JOIN adds without a match");
+    pack.run_solution("orders_per_customer").assert_pass();
+}
+
+#[test]
+fn duplicate_rows_are_traced_to_the_join_or_to_distinct() {
+    let pack = Pack::new();
+    let fanned = pack
+        .answer(
+            "customers_who_ordered",
+            "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id;",
+        )
+        .run("customers_who_ordered");
+    assert_note(
+        &fanned,
+        "2 of your rows are duplicates of rows the answer has once: a join repeats a row once per matching row of the other table (`orders`)",
+    );
+    let union_all = pack
+        .answer(
+            "customers_who_ordered",
+            "SELECT c.name FROM customers c WHERE c.id IN (SELECT customer_id FROM orders WHERE placed_on < '2026-02-01') \
+             UNION ALL SELECT c.name FROM customers c WHERE c.id IN (SELECT customer_id FROM orders);",
+        )
+        .run("customers_who_ordered");
+    assert_note(&union_all, "UNION ALL keeps a row each time a side returns it");
+    pack.run_solution("customers_who_ordered").assert_pass();
+
+    let merged = pack
+        .answer(
+            "customer_per_order",
+            "SELECT DISTINCT c.name FROM orders AS o JOIN customers AS c ON c.id = o.customer_id;",
+        )
+        .run("customer_per_order");
+    assert_note(&merged, "DISTINCT merges rows that are alike");
+}
+
+#[test]
+fn a_row_at_the_boundary_of_a_filter_is_explained() {
+    let pack = Pack::new();
+    let inclusive = pack
+        .answer(
+            "early_orders",
+            "SELECT id FROM orders WHERE placed_on <= '2026-03-01';",
+        )
+        .run("early_orders");
+    assert_note(
+        &inclusive,
+        "The rows differ at the boundary of `placed_on <= '2026-03-01'`: it keeps the rows equal to the limit",
+    );
+    pack.run_solution("early_orders").assert_pass();
+}
+
+#[test]
+fn the_wrong_aggregate_and_a_factor_are_named() {
+    let pack = Pack::new();
+    let sum = pack
+        .answer(
+            "average_price",
+            "SELECT category, SUM(price) FROM products GROUP BY category;",
+        )
+        .run("average_price");
+    assert_note(
+        &sum,
+        "With `avg(price)` instead of `SUM(price)` the values match. avg is the mean",
+    );
+    let percent = pack
+        .answer(
+            "average_price",
+            "SELECT category, AVG(price) * 100 FROM products GROUP BY category;",
+        )
+        .run("average_price");
+    assert_note(
+        &percent,
+        "Every wrong value in `AVG(price) * 100` is 100 times the answer's. A percentage",
+    );
+    pack.run_solution("average_price").assert_pass();
+}
+
+#[test]
+fn null_compared_with_equals_and_columns_in_another_order_are_named() {
+    let pack = Pack::new();
+    let null = pack
+        .answer(
+            "count_products",
+            "SELECT count(*) FROM products WHERE price <> NULL;",
+        )
+        .run("count_products");
+    assert_note(&null, "`price <> NULL` is never true");
+    let swapped = pack
+        .answer(
+            "customers_by_city",
+            "SELECT name, city FROM customers ORDER BY city;",
+        )
+        .run("customers_by_city");
+    assert_note(
+        &swapped,
+        "the columns are in another order: the answer's order is `city`, `name`",
+    );
+    pack.answer(
+        "customers_by_city",
+        "SELECT city, name FROM customers ORDER BY city, name;",
+    )
+    .run("customers_by_city")
+    .assert_pass();
+}

@@ -26,7 +26,9 @@ mod run;
 mod script;
 mod shape;
 mod spec;
+mod trials;
 mod value;
+mod why;
 
 pub use spec::SqlSpec;
 
@@ -324,6 +326,19 @@ impl Judge<'_> {
             return Ok(found.result.rows.len());
         }
         let mut outcome = report::mismatch(&cmp, &expected.result, &found.result, &judged);
+        let trial = |sql: &str| db.run(&Script::new(sql)).ok()?.answer.map(|a| a.result);
+        let evidence = why::Evidence {
+            cmp: &cmp,
+            expected: &expected.result,
+            found: &found.result,
+            rules: &rules,
+            statement,
+            shape: shape.as_ref(),
+            trial: &trial,
+        };
+        for text in why::notes(&evidence) {
+            outcome.push(Detail::Text { text });
+        }
         if let Some(note) = report::bare_columns(&bare, false) {
             outcome.details.extend(note.details);
         }
