@@ -285,15 +285,39 @@ impl Created {
 }
 
 /// The tables and views `text` creates (CREATE [TEMP] TABLE|VIEW [IF NOT
-/// EXISTS] [schema.]name, ALTER TABLE … RENAME TO name), read from its
-/// tokens without running it: the loader checks `tables` on every start,
-/// where running the fixture and the solution would cost more than the
-/// check itself. A statement this misses is caught when `dev check` runs.
+/// EXISTS] [schema.]name, ALTER TABLE … RENAME TO name), read without
+/// running it: the loader checks `tables` on every start, where running the
+/// fixture and the solution would cost more than the check itself. Only the
+/// few tokens after each CREATE and ALTER are read (a fixture is mostly
+/// INSERTs), so a CREATE written in a comment counts too; a table this
+/// wrongly believes in is caught when `dev check` runs the solution.
 pub fn created_tables(text: &str) -> Vec<Created> {
-    let words: Vec<(TokenKind, &str)> = tokens(text)
-        .filter(|t| t.kind != TokenKind::Comment)
-        .map(|t| (t.kind, &text[t.range]))
-        .collect();
+    let lower = text.to_ascii_lowercase();
+    let starts = lower
+        .match_indices("create")
+        .chain(lower.match_indices("alter"))
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            i == 0 || {
+                let before = lower.as_bytes()[i - 1];
+                !(before.is_ascii_alphanumeric() || before == b'_' || before >= 0x80)
+            }
+        });
+    starts
+        .filter_map(|start| {
+            let rest = &text[start..];
+            let words: Vec<(TokenKind, &str)> = tokens(rest)
+                .filter(|t| t.kind != TokenKind::Comment)
+                .take(12)
+                .map(|t| (t.kind, &rest[t.range]))
+                .collect();
+            created_by(&words)
+        })
+        .collect()
+}
+
+/// The table a statement starting with `words` creates, if any.
+fn created_by(words: &[(TokenKind, &str)]) -> Option<Created> {
     let is = |i: usize, keyword: &str| {
         words
             .get(i)
@@ -316,38 +340,32 @@ pub fn created_tables(text: &str) -> Vec<Created> {
             Some((None, first))
         }
     };
-    let mut created = Vec::new();
-    for i in 0..words.len() {
-        if is(i, "create") {
-            let mut j = i + 1;
-            let temp = is(j, "temp") || is(j, "temporary");
-            if temp {
-                j += 1;
-            }
-            if !(is(j, "table") || is(j, "view")) {
-                continue;
-            }
+    if is(0, "create") {
+        let mut j = 1;
+        let temp = is(j, "temp") || is(j, "temporary");
+        if temp {
             j += 1;
-            if is(j, "if") && is(j + 1, "not") && is(j + 2, "exists") {
-                j += 3;
-            }
-            if let Some((schema, name)) = qualified_at(j) {
-                let schema = schema.or(temp.then(|| "temp".to_string()));
-                created.push(Created { schema, name });
-            }
-        } else if is(i, "alter") && is(i + 1, "table") {
-            let Some((schema, _)) = qualified_at(i + 2) else {
-                continue;
-            };
-            let rename = (i + 3..words.len().min(i + 8)).find(|&k| is(k, "rename") && is(k + 1, "to"));
-            if let Some(k) = rename
-                && let Some(name) = name_at(k + 2)
-            {
-                created.push(Created { schema, name });
-            }
         }
+        if !(is(j, "table") || is(j, "view")) {
+            return None;
+        }
+        j += 1;
+        if is(j, "if") && is(j + 1, "not") && is(j + 2, "exists") {
+            j += 3;
+        }
+        let (schema, name) = qualified_at(j)?;
+        let schema = schema.or(temp.then(|| "temp".to_string()));
+        return Some(Created { schema, name });
     }
-    created
+    if is(0, "alter") && is(1, "table") {
+        let (schema, _) = qualified_at(2)?;
+        let k = (3..words.len()).find(|&k| is(k, "rename") && is(k + 1, "to"))?;
+        return Some(Created {
+            schema,
+            name: name_at(k + 2)?,
+        });
+    }
+    None
 }
 
 /// "name", `name`, [name] or 'name' without its quotes.
@@ -473,7 +491,7 @@ mod tests {
     #[test]
     fn created_tables_are_read_from_the_text() {
         let text = "ATTACH ':memory:' AS cd;\nCREATE TABLE cd.facilities (id INT);\n\
-                    create temp table IF NOT EXISTS \"Scratch\"(a);\n-- CREATE TABLE commented(a);\n\
+                    create temp table IF NOT EXISTS \"Scratch\"(a);\nINSERT INTO recreated VALUES ('create index');\n\
                     CREATE VIEW v AS SELECT 1; CREATE INDEX i ON t(a); ALTER TABLE old RENAME TO new;";
         let created = created_tables(text);
         let names: Vec<(Option<&str>, &str)> = created

@@ -28,7 +28,8 @@ const AGGREGATES: &[&str] = &[
     "string_agg",
 ];
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Default, Clone)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct Shape {
     /// The outermost query ends with ORDER BY: the only clause that fixes
     /// the order of a result.
@@ -49,6 +50,8 @@ pub struct Shape {
     pub distinct: bool,
     /// Aggregate functions called anywhere in a select list, lowercased.
     pub aggregates: Vec<String>,
+    /// The parsed query, for what depends on its result (`order_keys`).
+    query: Option<Box<Query>>,
 }
 
 /// One SELECT's ungrouped columns and what could make them grouped after
@@ -72,6 +75,7 @@ impl Shape {
         };
         let mut shape = Shape {
             ordered: query.order_by.is_some(),
+            query: Some(query.clone()),
             ..Shape::default()
         };
         match query.body.as_ref() {
@@ -337,11 +341,19 @@ pub struct OrderKeys {
 
 /// The ORDER BY keys of `sql`, given the names of its result's columns.
 /// None when it has no ORDER BY, or a key cannot be located.
+#[cfg(test)]
 pub fn order_keys(sql: &str, columns: &[String]) -> Option<OrderKeys> {
-    let statements = Parser::parse_sql(&SQLiteDialect {}, sql).ok()?;
-    let [Statement::Query(query)] = statements.as_slice() else {
-        return None;
-    };
+    Shape::of(sql)?.order_keys(columns)
+}
+
+impl Shape {
+    /// The outermost ORDER BY, located in a result with these columns.
+    pub fn order_keys(&self, columns: &[String]) -> Option<OrderKeys> {
+        order_keys_of(self.query.as_ref()?, columns)
+    }
+}
+
+fn order_keys_of(query: &Query, columns: &[String]) -> Option<OrderKeys> {
     let sqlparser::ast::OrderByKind::Expressions(order) = &query.order_by.as_ref()?.kind else {
         return None;
     };
