@@ -328,7 +328,7 @@ impl Judge<'_> {
         let cmp = compare(&expected.result, &found.result, &rules);
         let judged = Judged {
             subject: Subject::Query {
-                has_order_by: shape.as_ref().map_or_else(
+                has_order_by: shape.map_or_else(
                     || self.judged().script.has_order_by(found.statement),
                     |s| s.ordered,
                 ),
@@ -364,8 +364,9 @@ impl Judge<'_> {
     }
 
     /// The learner's rows came in the right order: was it the query's doing?
-    /// An order needs the outermost ORDER BY, and it must survive SQLite
-    /// reading the tables the other way round.
+    /// An order needs the outermost ORDER BY, whose keys break every tie the
+    /// exercise cares about; SQL the parser does not read must give the same
+    /// result with SQLite reading the tables the other way round.
     fn order_is_fixed(
         &self,
         db: &Database,
@@ -418,15 +419,15 @@ impl Judge<'_> {
             Ties::Broken => return Ok(()),
             Ties::Unknown => {}
             Ties::Unbroken(row, keys) => {
-                return Err(Outcome::error(format!(
-                "the reference solution {} leaves rows {} and {} of its result on {} in either order: they \
-                 tie on its ORDER BY ({keys})",
-                self.reference.path.display(),
-                row + 1,
-                row + 2,
-                fixture.source.path.display()
-            ))
-            .with(reference_order_advice()));
+                let message = format!(
+                    "the reference solution {} leaves rows {} and {} of its result on {} in either order: \
+                     they tie on its ORDER BY ({keys})",
+                    self.reference.path.display(),
+                    row + 1,
+                    row + 2,
+                    fixture.source.path.display()
+                );
+                return Err(Outcome::error(message).with(reference_order_advice()));
             }
         }
         let expected = &expected.result;
