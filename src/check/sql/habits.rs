@@ -151,6 +151,8 @@ pub fn habits_in(sql: &str) -> Vec<&'static Habit> {
                 Pattern::Word(w) => word(i, w),
                 Pattern::Call(w) => word(i, w) && punct(i + 1, "("),
                 Pattern::Words(a, b) => word(i, a) && word(i + 1, b),
+                // `~x` is SQLite's bitwise NOT; only `a ~ b` is the regex habit.
+                Pattern::Punct("~") => punct(i, "~") && i > 0 && is_operand(toks[i - 1]),
                 Pattern::Punct(p) => {
                     let mut chars = p.chars();
                     let first = chars.next().map(String::from).unwrap_or_default();
@@ -164,6 +166,13 @@ pub fn habits_in(sql: &str) -> Vec<&'static Habit> {
         })
         .map(|(_, habit)| habit)
         .collect()
+}
+
+/// A token that ends an operand: a name, a string, a number, `)`.
+fn is_operand((kind, text): (TokenKind, &str)) -> bool {
+    matches!(kind, TokenKind::Word | TokenKind::Quoted)
+        || text == ")"
+        || text.as_bytes().first().is_some_and(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
