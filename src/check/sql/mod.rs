@@ -320,12 +320,21 @@ impl Judge<'_> {
             ));
         };
         let statement = self.judged().script.statement(found.statement);
-        let shape = self.learner_shape(found.statement);
+        let cmp = compare(&expected.result, &found.result, &rules);
+        // Parsing is a good part of a check in a debug build: a right,
+        // unordered answer without an aggregate has nothing to parse for.
+        let shape = if cmp.is_equal()
+            && rules.order == Order::Unordered
+            && !self.judged().script.may_aggregate(found.statement)
+        {
+            None
+        } else {
+            self.learner_shape(found.statement)
+        };
         // The hidden fixture has the same schema: the same keys decide.
         let bare = self
             .bare
             .get_or_init(|| shape.map(|s| bare_columns(&db, s)).unwrap_or_default());
-        let cmp = compare(&expected.result, &found.result, &rules);
         let judged = Judged {
             subject: Subject::Query {
                 has_order_by: shape.map_or_else(

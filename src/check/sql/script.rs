@@ -213,6 +213,36 @@ impl Script {
     }
 }
 
+impl Script {
+    /// Whether statement `index` may group rows: it calls an aggregate
+    /// function or says GROUP BY (a cheap look before parsing it).
+    pub fn may_aggregate(&self, index: usize) -> bool {
+        const AGGREGATES: &[&str] = &[
+            "count",
+            "sum",
+            "avg",
+            "min",
+            "max",
+            "total",
+            "group_concat",
+            "string_agg",
+        ];
+        let statement = self.statement(index);
+        let words: Vec<(TokenKind, &str)> = tokens(statement)
+            .filter(|t| t.kind != TokenKind::Comment)
+            .map(|t| (t.kind, &statement[t.range]))
+            .collect();
+        words.windows(2).any(|pair| {
+            let [(kind, word), (_, next)] = pair else {
+                return false;
+            };
+            *kind == TokenKind::Word
+                && ((*next == "(" && AGGREGATES.iter().any(|a| word.eq_ignore_ascii_case(a)))
+                    || (word.eq_ignore_ascii_case("group") && next.eq_ignore_ascii_case("by")))
+        })
+    }
+}
+
 /// Statement ranges of `text`; empty statements (`;;`, comments) left out.
 fn split(text: &str) -> Vec<Range<usize>> {
     let mut statements = Vec::new();
@@ -512,6 +542,15 @@ mod tests {
         assert!(!created[0].answers("main.facilities"));
         assert!(created[2].answers("main.v"));
         assert!(!created[2].answers("cd.v"));
+    }
+
+    #[test]
+    fn aggregates_are_seen_before_parsing() {
+        let script = Script::new(
+            "SELECT max(a) FROM t; SELECT a FROM t GROUP BY a; SELECT 'count(' , maximum FROM t; SELECT a -- sum(b)\n FROM t",
+        );
+        let seen: Vec<bool> = (0..4).map(|i| script.may_aggregate(i)).collect();
+        assert_eq!(seen, [true, true, false, false]);
     }
 
     #[test]
