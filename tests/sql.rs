@@ -1,6 +1,9 @@
 //! The sql kind, end to end: the real binary over the fixture pack in
-//! tests/fixtures/sql (copied to a temporary folder for each test). For each
-//! comparison rule, a passing and a failing answer.
+//! tests/fixtures/sql (copied to a temporary folder for each test, through
+//! the shared harness in tests/common). For each comparison rule and each
+//! point of issues 13 and 11.6, a passing and a failing answer.
+
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -88,27 +91,11 @@ impl Verdict {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 impl Pack {
     fn new() -> Pack {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql"),
-            dir.path(),
-        );
-        Pack { dir }
+        Pack {
+            dir: common::pack_copy("sql"),
+        }
     }
 
     fn path(&self, relative: &str) -> PathBuf {
@@ -125,9 +112,7 @@ impl Pack {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::cargo_bin("backlings").unwrap();
-        cmd.arg("--pack").arg(self.dir.path()).env("NO_COLOR", "1");
-        cmd
+        common::backlings(self.dir.path())
     }
 
     fn run(&self, exercise: &str) -> Verdict {
