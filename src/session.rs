@@ -15,7 +15,7 @@ impl Session {
     pub fn open(explicit: Option<&std::path::Path>) -> Result<Session> {
         let root = Pack::locate(explicit)?;
         let pack = Pack::load(&root, &crate::check::readers())
-            .map_err(|e| anyhow::anyhow!("the pack's info.toml has problems:\n{e}"))?;
+            .map_err(|e| crate::error::bad_input!("the pack's info.toml has problems:\n{e}"))?;
         crate::pristine::snapshot_all(&pack)?;
         let state = State::load(&pack);
         for note in &state.notes {

@@ -239,8 +239,13 @@ fn reset_restores_the_starter_and_keeps_the_learners_version() {
     fs::write(&file, "my work in progress\n").unwrap();
     backlings(pack.path()).args(["reset", "add"]).assert().code(0);
     assert_eq!(fs::read_to_string(&file).unwrap(), starter);
-    let kept = pack.path().join(".backlings/replaced/exercises/basics/add.rs");
-    assert_eq!(fs::read_to_string(kept).unwrap(), "my work in progress\n");
+    // Each reset keeps what it replaced in a folder of its own (see tests/faults.rs).
+    let kept: Vec<_> = fs::read_dir(pack.path().join(".backlings/replaced"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("exercises/basics/add.rs"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(fs::read_to_string(&kept[0]).unwrap(), "my work in progress\n");
 }
 
 #[test]
@@ -253,10 +258,15 @@ fn damaged_progress_is_reported_kept_aside_and_rebuilt() {
         .arg("list")
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("could not be read"))
+        .stderr(predicate::str::contains("was damaged"))
         .stdout(predicate::str::contains("add"));
+    // One copy per damage, named by its time (see tests/faults.rs).
     assert!(
-        state_dir.join("state.toml.damaged").exists(),
+        fs::read_dir(&state_dir).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("state.toml.damaged-")),
         "the damaged file is kept"
     );
     solve(pack.path(), "exercises/basics/add.rs");
@@ -636,4 +646,97 @@ fn a_pass_shows_the_note_after_it_and_the_link() {
         !list.contains("That was all of it."),
         "not before the end:\n{list}"
     );
+}
+
+// ---- output hygiene: bad input answered in the form that was asked for ----
+
+#[test]
+fn a_non_utf8_info_toml_is_refused_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(dir.path(), "");
+    let mut info = format!("{VALID_HEAD}{VALID_EXERCISE}").into_bytes();
+    let at = info.windows(4).position(|w| w == b"\"one").unwrap() + 1;
+    info[at] = 0xff; // inside `name = "one"`, line 9
+    fs::write(dir.path().join("info.toml"), info).unwrap();
+    let out = backlings(dir.path()).arg("list").output().unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("info.toml:9:9"), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+}
+
+#[test]
+fn json_on_bad_input_is_one_json_document_without_terminal_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(
+        dir.path(),
+        &format!("{VALID_HEAD}{VALID_EXERCISE}").replace("kind = \"rust\"", "kind = \"cobol\""),
+    );
+    let out = backlings(dir.path()).args(["check", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "no escape codes on a pipe: {:?}",
+        stdout_of(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["error"]["kind"], "bad_input");
+    assert_eq!(doc["error"]["exit_status"], 2);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown kind `cobol`"),
+        "{doc}"
+    );
+
+    let out = backlings(dir.path())
+        .args(["run", "--json", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document for a bad argument too");
+    assert_eq!(doc["error"]["kind"], "bad_input");
+}
+
+#[test]
+fn an_unknown_exercise_is_bad_input_and_an_io_failure_is_not() {
+    let pack = pack_copy("core");
+    let out = backlings(pack.path()).args(["run", "no_such"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    // A folder where the solution belongs is named as a folder (bad input).
+    fs::remove_file(pack.path().join("solutions/basics/add.rs")).unwrap();
+    fs::create_dir(pack.path().join("solutions/basics/add.rs")).unwrap();
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("`solutions/basics/add.rs` is a folder, not a file"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The runner failing at its own work (a folder it cannot create) is not
+    // the caller's input: exit 3.
+    let blocker = pack.path().join("a_file");
+    fs::write(&blocker, "x").unwrap();
+    let out = backlings(pack.path())
+        .args(["dev", "init"])
+        .arg(blocker.join("new_pack"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+}
+
+#[test]
+fn pack_text_is_printed_with_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(
+        dir.path(),
+        &format!("{VALID_HEAD}{VALID_EXERCISE}")
+            .replace("title = \"Basics\"", "title = \"Ba\\u001b]0;pwned\\u0007sics\""),
+    );
+    let out = backlings(dir.path()).arg("list").output().unwrap();
+    let stdout = stdout_of(&out);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("Ba\\x1b]0;pwned\\x07sics"), "{stdout}");
 }

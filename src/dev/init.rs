@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use console::style;
 
 use super::new;
@@ -33,7 +33,9 @@ summary = "TODO(author): what this stage covers, in one line."
 const MANIFEST: &str = r#"# The exercise package: every rust and http exercise is a bin target here, and
 # its reference solution a bin named `<exercise>_sol`. One package, one target
 # dir (exercises/target): one cargo call builds them all. `backlings dev new`
-# adds the [[bin]] targets at the end of this file.
+# adds the [[bin]] targets at the end of this file. `test = false` marks the
+# bins a learner's `backlings check` builds no test harness for (solutions,
+# exercises of mode "run").
 
 [package]
 name = "exercises"
@@ -62,15 +64,15 @@ pub fn run(dir: &Path, kinds: &[Kind]) -> Result<ExitCode> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
         if entries.next().is_some() {
-            bail!(
+            return Err(crate::error::bad_input!(
                 "{} is not empty\n  help: `dev init` starts a pack in a new or empty folder; give it another path",
                 dir.display()
-            );
+            ));
         }
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     write_atomic(&dir.join(INFO_FILE), INFO.as_bytes())?;
-    write_atomic(&dir.join("exercises").join("Cargo.toml"), MANIFEST.as_bytes())?;
+    write_atomic(&crate::exercise_package::manifest_path(dir), MANIFEST.as_bytes())?;
     write_atomic(&dir.join(".gitignore"), GITIGNORE.as_bytes())?;
     std::fs::create_dir_all(dir.join("solutions").join(STAGE))?;
 

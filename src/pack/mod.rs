@@ -10,7 +10,7 @@ mod paths;
 mod problem;
 
 pub use kind::{Kind, KindReader, KindTable, Spec, SpecContext};
-pub use paths::resolve_inside;
+pub use paths::{learner_file_problem, resolve_inside};
 pub use problem::{PackError, Problem, line_col};
 
 use std::path::{Path, PathBuf};
@@ -92,10 +92,10 @@ impl Pack {
     pub fn locate(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
         if let Some(dir) = explicit {
             if !dir.join(INFO_FILE).is_file() {
-                anyhow::bail!(
+                return Err(crate::error::bad_input!(
                     "{}: no {INFO_FILE} here\n  help: `--pack` takes the folder that holds the pack's {INFO_FILE}",
                     dir.display()
-                );
+                ));
             }
             return Ok(dir.to_path_buf());
         }
@@ -105,10 +105,10 @@ impl Pack {
                 return Ok(dir.to_path_buf());
             }
         }
-        anyhow::bail!(
+        Err(crate::error::bad_input!(
             "no {INFO_FILE} in {} or any folder above it\n  help: run backlings inside a pack (the cloned repository), or pass `--pack DIR`",
             cwd.display()
-        )
+        ))
     }
 
     /// Load a pack that learners can use: any problem refuses it.
@@ -135,9 +135,10 @@ impl Pack {
             )],
         })?;
         let info_path = root.join(INFO_FILE);
-        let source = std::fs::read_to_string(&info_path).map_err(|e| PackError {
+        let bytes = std::fs::read(&info_path).map_err(|e| PackError {
             problems: vec![Problem::in_file(&info_path, format!("cannot read: {e}"))],
         })?;
+        let source = String::from_utf8(bytes).map_err(|e| not_utf8(&info_path, e))?;
         parse::parse(&root, &source, kinds)
     }
 
@@ -160,7 +161,7 @@ impl Pack {
 
     /// The exercise package's manifest (rust and http exercises are its targets).
     pub fn exercise_manifest(&self) -> PathBuf {
-        self.root.join("exercises").join("Cargo.toml")
+        crate::exercise_package::manifest_path(&self.root)
     }
 
     /// The runner's own folder inside the pack (git-ignored): progress,
@@ -177,7 +178,7 @@ impl Pack {
         } else {
             format!("did you mean {}?", close.join(", "))
         };
-        anyhow::anyhow!("no exercise named `{name}` in this pack\n  help: {help}")
+        crate::error::bad_input!("no exercise named `{name}` in this pack\n  help: {help}")
     }
 }
 
@@ -204,6 +205,57 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Text from a pack as it may be printed: control characters shown as escapes
+/// (`\x1b`), so that a pack's title, hint or explanation can never drive the
+/// learner's terminal (set its title, clear the screen, hide the cursor).
+/// Newlines and tabs are layout and stay.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(is_terminal_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+impl Stage {
+    // Shown by the watcher when the learner enters the stage.
+    #[allow(dead_code)]
+    /// The stage's introduction file, if it has one, as it may be printed.
+    pub fn intro_text(&self, pack: &Pack) -> Option<String> {
+        let path = pack.path(self.intro.as_ref()?);
+        std::fs::read_to_string(path).ok().map(|t| printable(t.trim()))
+    }
+}
+
+/// info.toml must be UTF-8 (TOML is): say where the first bad byte is.
+fn not_utf8(info_path: &Path, err: std::string::FromUtf8Error) -> PackError {
+    let at = err.utf8_error().valid_up_to();
+    let good = std::str::from_utf8(&err.as_bytes()[..at]).unwrap_or_default();
+    let shown = info_path.file_name().map_or(info_path, Path::new);
+    PackError {
+        problems: vec![
+            Problem::at(
+                shown,
+                good,
+                Some(at..at),
+                format!("byte {:#04x} is not UTF-8 text", err.as_bytes()[at]),
+            )
+            .help("TOML files are UTF-8: save info.toml as UTF-8 in your editor"),
+        ],
+    }
+}
+
 /// The runner's own folder in the pack at `root` (before a `Pack` exists).
 pub fn state_dir_in(root: &Path) -> PathBuf {
     root.join(STATE_DIR)
@@ -219,7 +271,7 @@ pub fn pristine_copy_in(root: &Path, file: &Path) -> PathBuf {
 /// targets of one package, their solutions `<name>_sol`, and cargo keeps its
 /// own folders beside the programs in the target dir.
 pub fn reserved_name(name: &str) -> Option<&'static str> {
-    if name.ends_with("_sol") {
+    if crate::exercise_package::is_solution_target(name) {
         Some("a name that ends in `_sol` names a reference solution's target")
     } else if ["build", "deps", "examples", "incremental"].contains(&name) {
         Some("cargo uses that name for a folder of its own in the target dir")
@@ -252,6 +304,13 @@ fn toml_help(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pack_text_cannot_drive_the_terminal() {
+        assert_eq!(printable("plain\n\tline"), "plain\n\tline");
+        assert_eq!(printable("\x1b]0;pwned\x07title"), "\\x1b]0;pwned\\x07title");
+        assert_eq!(printable("a\u{9b}2J"), "a\\x9b2J");
+    }
 
     #[test]
     fn identifiers() {

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue, Deserializer};
 use super::kind::{Kind, KindReader, KindTable, SpecContext};
 use super::{
     DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, INFO_FILE, MAX_HINTS, Pack, Problem, Stage, Survey,
-    is_identifier, line_col, reserved_name, resolve_inside, toml_help,
+    is_identifier, line_col, printable, reserved_name, resolve_inside, toml_help,
 };
 use crate::pack::PackError;
 
@@ -130,8 +130,8 @@ pub(super) fn parse(root: &Path, source: &str, kinds: &[&dyn KindReader]) -> Res
     Ok(Survey {
         pack: Pack {
             root: root.to_path_buf(),
-            welcome: raw.welcome,
-            farewell: raw.farewell,
+            welcome: raw.welcome.as_deref().map(printable),
+            farewell: raw.farewell.as_deref().map(printable),
             stages,
             exercises,
         },
@@ -196,8 +196,8 @@ fn read_stages(
             .and_then(|path| existing_file(root, places, path, "the stage introduction", problems));
         stages.push(Stage {
             id,
-            title: stage.title,
-            summary: stage.summary,
+            title: printable(&stage.title),
+            summary: printable(&stage.summary),
             intro,
         });
     }
@@ -289,9 +289,9 @@ impl<'r> ExerciseReader<'r, '_> {
             solution,
             hints,
             timeout,
-            intro: raw.intro,
-            after: raw.after.map(|a| a.trim().to_string()),
-            link: raw.link.map(Spanned::into_inner),
+            intro: raw.intro.as_deref().map(printable),
+            after: raw.after.map(|a| printable(a.trim())),
+            link: raw.link.map(|l| printable(l.get_ref())),
             starter_passes: raw.starter_passes.unwrap_or(false),
             spec,
         })
@@ -363,7 +363,7 @@ impl<'r> ExerciseReader<'r, '_> {
     ) -> Vec<PathBuf> {
         let mut files = Vec::new();
         for file in raw.map(|f| f.get_ref().as_slice()).unwrap_or_default() {
-            match resolve_inside(self.root, file.get_ref()) {
+            match super::paths::resolve_learner_file(self.root, file.get_ref()) {
                 Ok(p) => {
                     if !self.root.join(&p).is_file() {
                         let problem = self.places.at(
@@ -424,7 +424,7 @@ impl<'r> ExerciseReader<'r, '_> {
             let span = raw.solution.as_ref().map_or(raw.name.span(), |s| s.span());
             self.at(
                 span,
-                format!("the solution `{}` does not exist", solution.display()),
+                not_a_file(self.root, &solution, "the solution", &solution.display().to_string()),
                 "write the reference solution there (solutions/ mirrors exercises/), or set `solution = \"…\"`",
             );
         }
