@@ -165,13 +165,22 @@ impl SpecContext<'_> {
         self.problems.push(problem);
     }
 
-    /// The kind needs its table and info.toml has none.
-    pub fn missing_table(&mut self, kind: &str, help: impl Into<String>) {
-        let message = format!(
-            "{kind} exercise `{}` has no `[exercises.{kind}]` table",
-            self.name
-        );
-        self.problem(self.entry_span.clone(), message, help);
+    /// The kind's table, which it cannot do without: when info.toml has none,
+    /// that is a problem at the exercise's entry, with `help` saying what to add.
+    pub fn required<'t>(
+        &mut self,
+        table: Option<KindTable<'t>>,
+        kind: &str,
+        help: &str,
+    ) -> Option<KindTable<'t>> {
+        if table.is_none() {
+            let message = format!(
+                "{kind} exercise `{}` has no `[exercises.{kind}]` table",
+                self.name
+            );
+            self.problem(self.entry_span.clone(), message, help);
+        }
+        table
     }
 
     /// Resolve a path from the spec; it must stay inside the pack and exist.

@@ -31,13 +31,11 @@ impl KindReader for GitKind {
         files: &[PathBuf],
         ctx: &mut SpecContext<'_>,
     ) -> Option<Arc<dyn Spec>> {
-        let Some(table) = table else {
-            ctx.missing_table(
-                "git",
-                "add one naming the scenario file: `scenario = \"exercises/STAGE/NAME.scenario.toml\"`",
-            );
-            return None;
-        };
+        let table = ctx.required(
+            table,
+            "git",
+            "add one naming the scenario file: `scenario = \"exercises/STAGE/NAME.scenario.toml\"`",
+        )?;
         let spec: GitSpec = table.parse(ctx)?;
         spec.validate(ctx, files);
         Some(Arc::new(spec))

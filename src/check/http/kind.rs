@@ -26,10 +26,11 @@ impl KindReader for HttpKind {
         _files: &[PathBuf],
         ctx: &mut SpecContext<'_>,
     ) -> Option<Arc<dyn Spec>> {
-        let Some(table) = table else {
-            ctx.missing_table("http", "add one with the exchanges to run against the server");
-            return None;
-        };
+        let table = ctx.required(
+            table,
+            "http",
+            "add one with the exchanges to run against the server",
+        )?;
         let spec: HttpSpec = table.parse(ctx)?;
         spec.validate(ctx);
         Some(Arc::new(spec))

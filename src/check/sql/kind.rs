@@ -21,13 +21,11 @@ impl KindReader for SqlKind {
         files: &[PathBuf],
         ctx: &mut SpecContext<'_>,
     ) -> Option<Arc<dyn Spec>> {
-        let Some(table) = table else {
-            ctx.missing_table(
-                "sql",
-                "add one with at least `fixture = \"exercises/databases/NAME.fixture.sql\"`",
-            );
-            return None;
-        };
+        let table = ctx.required(
+            table,
+            "sql",
+            "add one with at least `fixture = \"exercises/databases/NAME.fixture.sql\"`",
+        )?;
         let spec: SqlSpec = table.parse(ctx)?;
         spec.validate(ctx, files);
         Some(Arc::new(spec))
