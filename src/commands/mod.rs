@@ -7,8 +7,6 @@ mod reset;
 mod run;
 mod solution;
 
-pub use hint::render_hints;
-
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -51,7 +49,13 @@ impl Session {
 pub fn dispatch(args: Args) -> Result<ExitCode> {
     let pack_dir = args.pack.as_deref();
     match args.command {
-        None => crate::watch::run(Session::open(pack_dir)?, args.poll),
+        None => crate::watch::run(
+            Session::open(pack_dir)?,
+            crate::watch::WatchOptions {
+                poll: args.poll,
+                edit_cmd: args.edit_cmd,
+            },
+        ),
         Some(Command::List) => list::run(&Session::open(pack_dir)?),
         Some(Command::Run { name, json }) => run::run(Session::open(pack_dir)?, name.as_deref(), json),
         Some(Command::Hint { name }) => hint::run(Session::open(pack_dir)?, name.as_deref()),

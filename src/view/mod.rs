@@ -3,4 +3,6 @@
 
 pub mod json;
 pub mod progress;
+pub mod prose;
+pub mod screen;
 pub mod terminal;
