@@ -195,6 +195,8 @@ pub struct Model {
     pub check_all: Option<CheckAllProgress>,
     /// The hint is shown: the learner asked for it on this visit.
     pub hint_open: bool,
+    /// The list was opened from the end screen: closing it goes back there.
+    list_from_end: bool,
     pub scroll: usize,
     max_scroll: usize,
     page: usize,
@@ -226,6 +228,7 @@ impl Model {
             build_started: building,
             check_all: None,
             hint_open: false,
+            list_from_end: false,
             scroll: 0,
             max_scroll: usize::MAX,
             page: 10,
@@ -326,6 +329,7 @@ impl Model {
     fn arrive(&mut self, index: usize, now: Instant) -> Vec<Effect> {
         self.current = index;
         self.mode = Mode::Exercise;
+        self.list_from_end = false;
         self.outcome = None;
         self.intro.clear();
         self.workspace = None;
@@ -573,6 +577,7 @@ impl Model {
             Mode::End => match key.code {
                 KeyCode::Char('q') | KeyCode::Esc => vec![Effect::Quit],
                 KeyCode::Char('l') => {
+                    self.list_from_end = true;
                     self.mode = Mode::List {
                         selected: self.current,
                     };
@@ -613,7 +618,7 @@ impl Model {
                 return self.arrive(selected, now);
             }
             KeyCode::Esc | KeyCode::Char('q' | 'l') => {
-                self.mode = if self.all_done() && self.outcome.is_none() {
+                self.mode = if self.list_from_end && self.all_done() {
                     Mode::End
                 } else {
                     Mode::Exercise

@@ -573,3 +573,14 @@ fn the_estimate_waits_for_evidence() {
     progress.done = 50;
     assert_eq!(progress.estimate_left(), Some(Duration::from_secs(10)));
 }
+
+#[test]
+fn the_list_opened_from_the_end_closes_back_to_it_after_the_last_pass() {
+    let mut f = fixture_with(&["gate", "count_rows"], Some("last_query"), false);
+    f.model.start(f.now);
+    f.send(done(1, Status::Pass, Some(1)));
+    assert_eq!(f.model.mode, Mode::End);
+    f.send(key(KeyCode::Char('l')));
+    f.send(key(KeyCode::Esc));
+    assert_eq!(f.model.mode, Mode::End);
+}
