@@ -443,3 +443,32 @@ fn ctrl_z_suspends_and_fg_restores_the_screen() {
     term.expect("Progress saved").unwrap();
     term.send_line("exit").unwrap();
 }
+
+/// A git command typed in the sandbox, as the learner would.
+fn git_in(sandbox: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(sandbox)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", sandbox)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+#[test]
+fn a_git_command_that_only_deletes_a_file_is_checked() {
+    let pack = pack_copy("watch_git");
+    let mut screen = Screen::start(pack.path(), 80, 24);
+    let first = screen.wait("FAIL");
+    assert!(first.contains("Work in:"), "{first}");
+    let sandbox = pack.path().join(".backlings/sandboxes/reset_hard_discard/work");
+    git_in(&sandbox, &["reset", "--hard", "origin/main"]);
+    screen.wait("untracked");
+    // `git clean -f` writes nothing in .git: only the removal says it ran.
+    git_in(&sandbox, &["clean", "-f"]);
+    screen.wait("reset_hard_discard passed");
+    screen.quit();
+}

@@ -1,6 +1,7 @@
 //! Prose laid out for a width: paragraphs re-flowed (their source line breaks
 //! are the author's editor width, not the reader's), lists wrapped item by
-//! item with a hanging indent, code (indented or fenced) kept as written.
+//! item with a hanging indent, code and tables (indented by two spaces or
+//! more, or fenced) kept as written.
 
 use textwrap::{Options, WordSplitter};
 
@@ -50,9 +51,9 @@ pub fn reflow(text: &str, width: usize, indent: &str) -> Vec<String> {
             out.push(format!("{indent}{line}"));
             continue;
         }
-        if fenced
-            || (line.starts_with("    ") || line.starts_with('\t')) && !trimmed.is_empty() && item.is_none()
-        {
+        // Indented by two or more (a comment's table, a command): as written.
+        let indented = (line.starts_with("  ") || line.starts_with('\t')) && !trimmed.is_empty();
+        if fenced || indented && item.is_none() {
             flush(&mut out, &mut paragraph, &mut item);
             out.push(format!("{indent}{}", line.trim_end()));
             continue;
@@ -152,6 +153,14 @@ mod tests {
         assert!(lines.contains(&"fn  main() {}".to_string()));
         assert!(lines.contains(&"more  code".to_string()));
         assert_eq!(lines.last().unwrap(), "after");
+    }
+
+    #[test]
+    fn a_table_indented_by_two_is_kept() {
+        let text = "The result:\n\n  name  | price\n  ------+------\n  Mouse | 19.9\n\nafter";
+        let lines = reflow(text, 80, "");
+        assert_eq!(lines[2], "  name  | price");
+        assert_eq!(lines[3], "  ------+------");
     }
 
     #[test]

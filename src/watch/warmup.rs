@@ -54,9 +54,14 @@ fn warm_up_command(pack: &Pack, log: &Path) -> Cmd {
         .output_cap(64 * 1024)
 }
 
-/// Does this pack need a first build? (A Rust exercise package never built.)
+/// Written when a warm-up ends: a build stopped halfway (the learner quit)
+/// leaves a target dir, but not this.
+const DONE_MARKER: &str = "backlings-warm-up.done";
+
+/// Does this pack need a first build? (A Rust exercise package whose
+/// warm-up never finished.)
 pub fn needed(pack: &Pack) -> bool {
-    pack.exercise_manifest().is_file() && !crate::check::rust::target_dir(pack).join("debug").exists()
+    pack.exercise_manifest().is_file() && !crate::check::rust::target_dir(pack).join(DONE_MARKER).exists()
 }
 
 /// Start the build on a thread; it reports [`AppEvent::Build`] and
