@@ -67,8 +67,8 @@ pub enum DevCommand {
     /// Add an exercise: starter, solution and the info.toml entry.
     New {
         name: String,
-        #[arg(long, value_enum)]
-        kind: KindArg,
+        #[arg(long, value_parser = kind_arg)]
+        kind: Kind,
         #[arg(long)]
         stage: String,
     },
@@ -83,26 +83,15 @@ pub enum DevCommand {
     Init {
         dir: PathBuf,
         /// Only samples of these kinds (repeat the flag; default: every kind).
-        #[arg(long, value_enum)]
-        kind: Vec<KindArg>,
+        #[arg(long, value_parser = kind_arg)]
+        kind: Vec<Kind>,
     },
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-pub enum KindArg {
-    Rust,
-    Sql,
-    Git,
-    Http,
-}
-
-impl From<KindArg> for Kind {
-    fn from(k: KindArg) -> Kind {
-        match k {
-            KindArg::Rust => Kind::Rust,
-            KindArg::Sql => Kind::Sql,
-            KindArg::Git => Kind::Git,
-            KindArg::Http => Kind::Http,
-        }
-    }
+/// `--kind NAME`: one of the registered kinds.
+fn kind_arg(name: &str) -> Result<Kind, String> {
+    crate::check::kind_named(name).ok_or_else(|| {
+        let known: Vec<&str> = crate::check::KINDS.iter().map(|k| k.name()).collect();
+        format!("no kind `{name}`; the kinds are {}", known.join(", "))
+    })
 }

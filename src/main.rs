@@ -1,17 +1,21 @@
 //! backlings: rustlings for backend engineering.
 //!
-//! Data flows one way: pack → check → outcome → view. `commands/` holds one
-//! file per subcommand; `watch/` is the interactive mode.
+//! Data flows one way: pack → check (the kinds) → outcome → view. `session`
+//! is the learner's pack and progress; `commands/` holds one file per
+//! subcommand; `watch/` is the interactive mode. `main` owns the process-wide
+//! policy: signals, the terminal, exit statuses.
 
 mod check;
 mod cli;
 mod commands;
 mod dev;
+mod error;
 mod fsutil;
 mod outcome;
 mod pack;
 mod pristine;
 mod process;
+mod session;
 mod state;
 mod terminal_guard;
 mod view;
@@ -21,21 +25,41 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Exit statuses of DESIGN.md: 0 all passed, 1 something failed, 2 bad input.
-pub const EXIT_FAILED: u8 = 1;
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub use error::{EXIT_BAD_INPUT, EXIT_FAILED};
 
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     view::terminal::respect_no_color();
     process::install_signal_handler();
-    let args = cli::Args::parse();
+    let json = std::env::args().any(|a| a == "--json");
+    let args = match cli::Args::try_parse() {
+        Ok(args) => args,
+        // A `--json` reader gets one JSON document whatever went wrong.
+        Err(err) if json && err.use_stderr() => {
+            view::json::print_error(
+                EXIT_BAD_INPUT,
+                error::status_name(EXIT_BAD_INPUT),
+                &err.to_string(),
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        Err(err) => err.exit(),
+    };
     let code = match commands::dispatch(args) {
         Ok(code) => code,
         Err(err) => {
-            terminal_guard::restore_terminal();
-            eprintln!("{} {err:#}", console::style("error:").red().bold());
-            ExitCode::from(EXIT_BAD_INPUT)
+            // Only the watcher changes the terminal, and only a terminal needs
+            // putting back: a pipe must not receive escape codes.
+            if console::Term::stdout().is_term() {
+                terminal_guard::restore_terminal();
+            }
+            let code = error::exit_status(&err);
+            if json {
+                view::json::print_error(code, error::status_name(code), &format!("{err:#}"));
+            } else {
+                eprintln!("{} {err:#}", console::style("error:").red().bold());
+            }
+            ExitCode::from(code)
         }
     };
     report_peak_memory();

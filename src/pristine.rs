@@ -19,7 +19,7 @@ pub fn copy_path(pack: &Pack, file: &Path) -> PathBuf {
 
 /// The pristine copy of `file` in the pack at `root` (before a `Pack` exists).
 pub fn copy_path_in(root: &Path, file: &Path) -> PathBuf {
-    root.join(".backlings").join("pristine").join(file)
+    crate::pack::pristine_copy_in(root, file)
 }
 
 /// Snapshot every exercise file not yet snapshotted. Cheap: one `stat` per file.

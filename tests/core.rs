@@ -413,7 +413,7 @@ fn malformed_unknown_kind() {
         "{VALID_HEAD}{}",
         VALID_EXERCISE.replace("kind = \"rust\"", "kind = \"python\"")
     );
-    assert_points_at(&info, "info.toml:11:8", "unknown variant `python`");
+    assert_points_at(&info, "info.toml:11:8", "unknown kind `python`");
 }
 
 #[test]
@@ -572,4 +572,161 @@ fn a_closed_stdout_ends_quietly() {
         .unwrap();
     assert!(!stderr_of(&out).contains("panicked"), "{}", stderr_of(&out));
     assert_eq!(out.status.code(), Some(141));
+}
+
+// ---- the keys that frame an exercise: after, link, starter_passes, farewell, stage intro ----
+
+#[test]
+fn malformed_solution_target_name() {
+    let info = format!(
+        "{VALID_HEAD}{}",
+        VALID_EXERCISE.replace("name = \"one\"", "name = \"one_sol\"")
+    );
+    assert_points_at(&info, "info.toml:9:8", "names a reference solution's target");
+}
+
+#[test]
+fn malformed_link() {
+    let info = format!("{VALID_HEAD}{VALID_EXERCISE}link = \"rfc9110\"\n");
+    assert_points_at(&info, "info.toml:14:8", "not a web address");
+}
+
+#[test]
+fn malformed_missing_stage_intro() {
+    let info = format!(
+        "{}{VALID_EXERCISE}",
+        VALID_HEAD.replace(
+            "summary = \"s\"",
+            "summary = \"s\"\nintro = \"exercises/basics.md\""
+        )
+    );
+    assert_points_at(
+        &info,
+        "info.toml:7:9",
+        "stage introduction `exercises/basics.md` does not exist",
+    );
+}
+
+#[test]
+fn a_pass_shows_the_note_after_it_and_the_link() {
+    let pack = pack_copy("core");
+    let info = fs::read_to_string(pack.path().join("info.toml")).unwrap();
+    let info = info
+        .replacen("format_version = 1\n", "format_version = 1\nfarewell = \"That was all of it.\"\n", 1)
+        .replacen(
+            "hints = [\"Addition.\", \"Use `+`.\", \"`a + b`\"]\n",
+            "hints = [\"Addition.\", \"Use `+`.\", \"`a + b`\"]\nafter = \"\"\"\nChecked addition would refuse an overflow.\"\"\"\nlink = \"https://doc.rust-lang.org/book/\"\n",
+            1,
+        );
+    fs::write(pack.path().join("info.toml"), info).unwrap();
+    solve(pack.path(), "exercises/basics/add.rs");
+    let out = backlings(pack.path()).args(["run", "add"]).output().unwrap();
+    let stdout = stdout_of(&out);
+    assert!(out.status.success(), "{stdout}{}", stderr_of(&out));
+    assert!(
+        stdout.contains("Checked addition would refuse an overflow."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Read further: https://doc.rust-lang.org/book/"),
+        "{stdout}"
+    );
+    let list = stdout_of(&backlings(pack.path()).arg("list").output().unwrap());
+    assert!(
+        !list.contains("That was all of it."),
+        "not before the end:\n{list}"
+    );
+}
+
+// ---- output hygiene: bad input answered in the form that was asked for ----
+
+#[test]
+fn a_non_utf8_info_toml_is_refused_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(dir.path(), "");
+    let mut info = format!("{VALID_HEAD}{VALID_EXERCISE}").into_bytes();
+    let at = info.windows(4).position(|w| w == b"\"one").unwrap() + 1;
+    info[at] = 0xff; // inside `name = "one"`, line 9
+    fs::write(dir.path().join("info.toml"), info).unwrap();
+    let out = backlings(dir.path()).arg("list").output().unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("info.toml:9:9"), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+}
+
+#[test]
+fn json_on_bad_input_is_one_json_document_without_terminal_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(
+        dir.path(),
+        &format!("{VALID_HEAD}{VALID_EXERCISE}").replace("kind = \"rust\"", "kind = \"cobol\""),
+    );
+    let out = backlings(dir.path()).args(["check", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "no escape codes on a pipe: {:?}",
+        stdout_of(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["error"]["kind"], "bad_input");
+    assert_eq!(doc["error"]["exit_status"], 2);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown kind `cobol`"),
+        "{doc}"
+    );
+
+    let out = backlings(dir.path())
+        .args(["run", "--json", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document for a bad argument too");
+    assert_eq!(doc["error"]["kind"], "bad_input");
+}
+
+#[test]
+fn an_unknown_exercise_is_bad_input_and_an_io_failure_is_not() {
+    let pack = pack_copy("core");
+    let out = backlings(pack.path()).args(["run", "no_such"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    // A folder where the solution belongs is named as a folder (bad input).
+    fs::remove_file(pack.path().join("solutions/basics/add.rs")).unwrap();
+    fs::create_dir(pack.path().join("solutions/basics/add.rs")).unwrap();
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("`solutions/basics/add.rs` is a folder, not a file"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The runner failing at its own work (a folder it cannot create) is not
+    // the caller's input: exit 3.
+    let blocker = pack.path().join("a_file");
+    fs::write(&blocker, "x").unwrap();
+    let out = backlings(pack.path())
+        .args(["dev", "init"])
+        .arg(blocker.join("new_pack"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+}
+
+#[test]
+fn pack_text_is_printed_with_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(
+        dir.path(),
+        &format!("{VALID_HEAD}{VALID_EXERCISE}")
+            .replace("title = \"Basics\"", "title = \"Ba\\u001b]0;pwned\\u0007sics\""),
+    );
+    let out = backlings(dir.path()).arg("list").output().unwrap();
+    let stdout = stdout_of(&out);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("Ba\\x1b]0;pwned\\x07sics"), "{stdout}");
 }

@@ -5,13 +5,14 @@ pub mod batch;
 pub mod git;
 pub mod http;
 pub mod rust;
+mod rust_kind;
 pub mod sql;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::outcome::{Outcome, Status};
-use crate::pack::{Exercise, KindSpec, Pack};
+use crate::pack::{Exercise, KindReader, Pack};
 
 /// Which version of an exercise to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,18 +35,100 @@ pub fn seed() -> u64 {
         .unwrap_or(0x5EED_BAC4)
 }
 
+/// One exercise kind: how the loader reads its table ([`KindReader`]) and
+/// everything the runner does with its exercises. A kind is one module that
+/// implements this; [`KINDS`] registers it.
+pub trait Kind: KindReader {
+    /// Check one exercise on its own.
+    fn check(&self, pack: &Pack, exercise: &Exercise, target: Target) -> anyhow::Result<Outcome>;
+
+    /// Check against builds a batch made once for all its exercises; `None`
+    /// when this kind uses no shared build (the check then runs on its own).
+    fn check_prebuilt(
+        &self,
+        _pack: &Pack,
+        _exercise: &Exercise,
+        _target: Target,
+        _prebuilt: &Prebuilt,
+    ) -> Option<anyhow::Result<Outcome>> {
+        None
+    }
+
+    /// Which shared builds of the exercise package its check reads.
+    fn needs(&self, _exercise: &Exercise) -> Needs {
+        Needs::default()
+    }
+
+    /// The cargo target this check needs clippy's verdict on, if any.
+    fn lint_target(&self, _exercise: &Exercise, _target: Target) -> Option<String> {
+        None
+    }
+
+    /// Get an exercise ready when the learner arrives at it. Idempotent.
+    fn prepare(&self, _pack: &Pack, _exercise: &Exercise) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Put an exercise back to its start; returns a line saying what was done.
+    fn reset(&self, pack: &Pack, exercise: &Exercise) -> anyhow::Result<String> {
+        Ok(crate::pristine::restore(pack, exercise)?.describe())
+    }
+
+    /// What the watcher should watch: (path, recursive).
+    fn watched_paths(&self, pack: &Pack, exercise: &Exercise) -> Vec<(PathBuf, bool)> {
+        exercise.files.iter().map(|f| (pack.path(f), false)).collect()
+    }
+
+    /// Where the learner works, when it is not the exercise's files (a git sandbox).
+    fn workspace_hint(&self, _pack: &Pack, _exercise: &Exercise) -> Option<String> {
+        None
+    }
+}
+
+/// Every kind the runner knows. Adding a kind: a module implementing [`Kind`]
+/// and one line here.
+pub static KINDS: &[&dyn Kind] = &[
+    &rust_kind::RustKind,
+    &sql::kind::SqlKind,
+    &git::kind::GitKind,
+    &http::kind::HttpKind,
+];
+
+/// The registry as the loader sees it.
+pub fn readers() -> Vec<&'static dyn KindReader> {
+    KINDS.iter().map(|&kind| kind as &dyn KindReader).collect()
+}
+
+/// The registered kind of that name (`dev new --kind`).
+pub fn kind_named(name: &str) -> Option<crate::pack::Kind> {
+    KINDS
+        .iter()
+        .find(|k| k.name() == name)
+        .map(|&k| crate::pack::Kind::of(k))
+}
+
+fn kind_of(exercise: &Exercise) -> &'static dyn Kind {
+    KINDS
+        .iter()
+        .copied()
+        .find(|k| k.name() == exercise.kind.as_str())
+        .expect("the loader accepts only registered kinds")
+}
+
+/// An exercise's settings, as the kind that read them made them.
+pub fn spec_of<T: 'static>(exercise: &Exercise) -> &T {
+    let any: &dyn std::any::Any = exercise.spec.as_any();
+    any.downcast_ref::<T>()
+        .expect("a spec is read back only by the kind that made it")
+}
+
 /// Check one exercise. Never panics on the learner's input: whatever goes
 /// wrong becomes an outcome.
 pub fn check(pack: &Pack, exercise: &Exercise, target: Target) -> Outcome {
     if let Some(missing) = learner_file_missing(pack, exercise, target) {
         return missing;
     }
-    timed(|| match &exercise.spec {
-        KindSpec::Rust(spec) => rust::check(pack, exercise, spec, target),
-        KindSpec::Sql(spec) => sql::check(pack, exercise, spec, target),
-        KindSpec::Git(spec) => git::check(pack, exercise, spec, target),
-        KindSpec::Http(spec) => http::check(pack, exercise, spec, target),
-    })
+    timed(|| kind_of(exercise).check(pack, exercise, target))
 }
 
 /// Check one exercise against builds a batch made once for all its exercises
@@ -55,29 +138,14 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
     if let Some(missing) = learner_file_missing(pack, exercise, target) {
         return missing;
     }
-    match &exercise.spec {
-        KindSpec::Rust(spec) => {
-            let build = if rust::needs_tests(spec) {
-                prebuilt.tests.as_ref()
-            } else {
-                prebuilt.programs.as_ref()
-            };
-            match build {
-                Some(build) => {
-                    timed(|| rust::judge(pack, exercise, spec, target, build, prebuilt.lints.as_ref()))
-                }
-                None => check(pack, exercise, target),
-            }
+    let started = Instant::now();
+    match kind_of(exercise).check_prebuilt(pack, exercise, target, prebuilt) {
+        Some(result) => {
+            let mut outcome = result.unwrap_or_else(check_failed);
+            outcome.duration = started.elapsed();
+            outcome
         }
-        // The server and its unit tests come from the batch's builds.
-        KindSpec::Http(spec) => {
-            let builds = http::Builds {
-                programs: prebuilt.programs.as_ref(),
-                tests: prebuilt.tests.as_ref(),
-            };
-            timed(|| http::check_with(pack, exercise, spec, target, &builds))
-        }
-        KindSpec::Sql(_) | KindSpec::Git(_) => check(pack, exercise, target),
+        None => check(pack, exercise, target),
     }
 }
 
@@ -97,10 +165,13 @@ fn learner_file_missing(pack: &Pack, exercise: &Exercise, target: Target) -> Opt
 
 fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {
     let started = Instant::now();
-    let mut outcome = check()
-        .unwrap_or_else(|err| Outcome::new(Status::Error, format!("the check itself failed: {err:#}")));
+    let mut outcome = check().unwrap_or_else(check_failed);
     outcome.duration = started.elapsed();
     outcome
+}
+
+fn check_failed(err: anyhow::Error) -> Outcome {
+    Outcome::new(Status::Error, format!("the check itself failed: {err:#}"))
 }
 
 /// Which shared builds of the exercise package an exercise's check reads.
@@ -122,27 +193,12 @@ impl Needs {
 }
 
 pub fn needs(exercise: &Exercise) -> Needs {
-    match &exercise.spec {
-        KindSpec::Rust(spec) => Needs {
-            tests: rust::needs_tests(spec),
-            programs: !rust::needs_tests(spec),
-        },
-        // A server: its program.
-        // A server: its program, and its unit tests' harness.
-        KindSpec::Http(_) => Needs {
-            programs: true,
-            tests: true,
-        },
-        KindSpec::Sql(_) | KindSpec::Git(_) => Needs::default(),
-    }
+    kind_of(exercise).needs(exercise)
 }
 
 /// The cargo target this check needs clippy's verdict on, if any.
 pub fn lint_target(exercise: &Exercise, target: Target) -> Option<String> {
-    match &exercise.spec {
-        KindSpec::Rust(spec) if rust::wants_clippy(spec, target) => Some(rust::target_name(exercise, target)),
-        _ => None,
-    }
+    kind_of(exercise).lint_target(exercise, target)
 }
 
 /// Builds of the exercise package shared by every check of a batch.
@@ -153,59 +209,23 @@ pub struct Prebuilt {
     pub lints: Option<rust::LintReport>,
 }
 
-impl KindSpec {
-    /// Files of the pack this spec names besides the exercise's `files` and
-    /// `solution` (fixtures, scenarios), so `dev check` does not call them stray.
-    /// Paths are relative to the pack root (`root`), normalised as the loader
-    /// does (`pack::resolve_inside`).
-    pub fn referenced_files(&self, root: &std::path::Path) -> Vec<PathBuf> {
-        match self {
-            // Everything a rust exercise uses is its file and its solution.
-            KindSpec::Rust(_) => Vec::new(),
-            KindSpec::Http(spec) => spec
-                .assets
-                .iter()
-                .filter_map(|p| crate::pack::resolve_inside(root, p.get_ref()).ok())
-                .collect(),
-            KindSpec::Sql(spec) => [Some(&spec.fixture), spec.hidden_fixture.as_ref()]
-                .into_iter()
-                .flatten()
-                .filter_map(|p| crate::pack::resolve_inside(root, p.get_ref()).ok())
-                .collect(),
-            KindSpec::Git(spec) => vec![spec.scenario_path(root)],
-        }
-    }
-}
-
 /// Get an exercise ready for the learner when they arrive at it (a git
 /// exercise's sandbox is built the first time). Idempotent.
 pub fn prepare(pack: &Pack, exercise: &Exercise) -> anyhow::Result<()> {
-    match &exercise.spec {
-        KindSpec::Git(spec) => git::prepare(pack, exercise, spec),
-        _ => Ok(()),
-    }
+    kind_of(exercise).prepare(pack, exercise)
 }
 
 /// Put an exercise back to its start; returns a line saying what was done.
 pub fn reset(pack: &Pack, exercise: &Exercise) -> anyhow::Result<String> {
-    match &exercise.spec {
-        KindSpec::Git(spec) => git::reset(pack, exercise, spec),
-        _ => Ok(crate::pristine::restore(pack, exercise)?.describe()),
-    }
+    kind_of(exercise).reset(pack, exercise)
 }
 
 /// What the watcher should watch for this exercise: (path, recursive).
-pub fn watched_paths(pack: &Pack, exercise: &Exercise) -> Vec<(std::path::PathBuf, bool)> {
-    match &exercise.spec {
-        KindSpec::Git(spec) => git::watched_paths(pack, exercise, spec),
-        _ => exercise.files.iter().map(|f| (pack.path(f), false)).collect(),
-    }
+pub fn watched_paths(pack: &Pack, exercise: &Exercise) -> Vec<(PathBuf, bool)> {
+    kind_of(exercise).watched_paths(pack, exercise)
 }
 
 /// Where the learner works, when it is not the exercise's files (a git sandbox).
 pub fn workspace_hint(pack: &Pack, exercise: &Exercise) -> Option<String> {
-    match &exercise.spec {
-        KindSpec::Git(spec) => git::workspace_hint(pack, exercise, spec),
-        _ => None,
-    }
+    kind_of(exercise).workspace_hint(pack, exercise)
 }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
 use crate::check::batch::{self, Job, Manifest, Options};
+use crate::session::Session;
 use crate::view::json::{Entry, Report};
 use crate::view::progress::Progress;
 use crate::view::terminal::status_label;

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
-use crate::view::terminal::{terminal_width, wrap};
+use crate::session::Session;
+use crate::view::hints::render_hints;
+use crate::view::terminal::terminal_width;
 
 pub fn run(mut session: Session, name: Option<&str>) -> Result<ExitCode> {
     let index = session.pick(name)?;
@@ -20,21 +21,4 @@ pub fn run(mut session: Session, name: Option<&str>) -> Result<ExitCode> {
         println!("{}", style("Run `backlings hint` again for the next one.").dim());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Hints 1..=shown, numbered "hint 2 of 3".
-pub fn render_hints(hints: &[String], shown: usize, width: usize) -> String {
-    let mut out = String::new();
-    for (i, hint) in hints.iter().take(shown).enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&format!(
-            "{}\n",
-            style(format!("Hint {} of {}", i + 1, hints.len())).cyan().bold()
-        ));
-        out.push_str(&wrap(hint, width, "  "));
-        out.push('\n');
-    }
-    out.trim_end().to_string()
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
+use crate::session::Session;
 use crate::view::terminal::{progress_bar, terminal_width};
 
 pub fn run(session: &Session) -> Result<ExitCode> {
@@ -57,6 +57,12 @@ pub fn render(session: &Session, width: usize) -> String {
                 exercise.name
             ));
         }
+    }
+    if pack.exercises.iter().all(|e| state.is_done(&e.name)) {
+        out.push_str(&format!(
+            "\n{}\n",
+            style(pack.farewell.as_deref().unwrap_or(crate::pack::DEFAULT_FAREWELL)).green()
+        ));
     }
     out
 }

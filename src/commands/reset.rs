@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Session;
 use crate::check;
+use crate::session::Session;
 
 pub fn run(mut session: Session, name: &str) -> Result<ExitCode> {
     let index = session.pick(Some(name))?;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use super::Session;
 use crate::check::{self, Target};
+use crate::session::Session;
 use crate::view::json::{Entry, Report};
 use crate::view::terminal::{Layout, render_outcome, terminal_width};
 
@@ -28,6 +28,10 @@ pub fn run(mut session: Session, name: Option<&str>, json: bool) -> Result<ExitC
             render_outcome(&exercise.name, &outcome, Layout::full(terminal_width()))
         );
         if passed {
+            print!(
+                "{}",
+                crate::view::terminal::render_after_pass(exercise, terminal_width())
+            );
             println!(
                 "\n{} {} (or `backlings solution {}`)",
                 style("Reference solution:").bold(),

@@ -35,7 +35,7 @@ const EVIDENCE_LINES: usize = 30;
 pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     let started = Instant::now();
     let root = Pack::locate(pack_dir)?;
-    let survey = match Pack::survey(&root) {
+    let survey = match Pack::survey(&root, &crate::check::readers()) {
         Ok(survey) => survey,
         Err(unreadable) => {
             let findings: Vec<Finding> = unreadable
@@ -78,7 +78,9 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
 
     let mut checks = Vec::new();
     for (job, outcome) in jobs.iter().zip(outcomes) {
-        if job.target == Target::Starter && outcome.status.passed() {
+        if job.target == Target::Starter && job.exercise.starter_passes && !outcome.status.passed() {
+            findings.push(judgement(job, &outcome, Category::SolutionFails));
+        } else if job.target == Target::Starter && !job.exercise.starter_passes && outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::StarterPasses));
         } else if job.target == Target::Solution && !outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
@@ -129,6 +131,14 @@ fn judgement(job: &Job<'_>, outcome: &Outcome, category: Category) -> Finding {
             ),
             "the learner would have nothing to do: leave the part to write undone (a `todo!()`, a missing clause)",
         ),
+        _ if job.target == Target::Starter => (
+            exercise.files.first().cloned().unwrap_or_default(),
+            format!(
+                "the starter of `{}` is marked `starter_passes = true` but does not pass: {}",
+                exercise.name, outcome.message
+            ),
+            "a reading exercise must pass as shipped: fix the starter, or drop `starter_passes`",
+        ),
         _ => (
             exercise.solution.clone(),
             format!(
@@ -164,12 +174,12 @@ struct CheckEntry {
 
 impl CheckEntry {
     fn new(job: &Job<'_>, outcome: Outcome) -> Self {
-        let starter = job.target == Target::Starter;
+        let should_pass = job.target == Target::Solution || job.exercise.starter_passes;
         CheckEntry {
             entry: Entry::new(job.exercise, &outcome),
             target: target_label(job.target),
-            expected: if starter { "fail" } else { "pass" },
-            sound: outcome.status.passed() != starter,
+            expected: if should_pass { "pass" } else { "fail" },
+            sound: outcome.status.passed() == should_pass,
             outcome,
         }
     }

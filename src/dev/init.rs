@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use console::style;
 
 use super::new;
@@ -62,10 +62,10 @@ pub fn run(dir: &Path, kinds: &[Kind]) -> Result<ExitCode> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
         if entries.next().is_some() {
-            bail!(
+            return Err(crate::error::bad_input!(
                 "{} is not empty\n  help: `dev init` starts a pack in a new or empty folder; give it another path",
                 dir.display()
-            );
+            ));
         }
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -75,7 +75,7 @@ pub fn run(dir: &Path, kinds: &[Kind]) -> Result<ExitCode> {
     std::fs::create_dir_all(dir.join("solutions").join(STAGE))?;
 
     let kinds = if kinds.is_empty() {
-        vec![Kind::Rust, Kind::Sql, Kind::Git, Kind::Http]
+        crate::check::KINDS.iter().map(|&k| Kind::of(k)).collect()
     } else {
         kinds.to_vec()
     };

@@ -19,11 +19,8 @@ use crate::cli::DevCommand;
 
 pub fn dispatch(command: DevCommand, pack_dir: Option<&Path>) -> Result<ExitCode> {
     match command {
-        DevCommand::New { name, kind, stage } => new::run(pack_dir, &name, kind.into(), &stage),
+        DevCommand::New { name, kind, stage } => new::run(pack_dir, &name, kind, &stage),
         DevCommand::Check { json } => check::run(pack_dir, json),
-        DevCommand::Init { dir, kind } => {
-            let kinds: Vec<_> = kind.into_iter().map(Into::into).collect();
-            init::run(&dir, &kinds)
-        }
+        DevCommand::Init { dir, kind } => init::run(&dir, &kind),
     }
 }

@@ -15,10 +15,7 @@ use super::edit;
 use super::package::bin_path;
 use super::templates::{Solution, Template, template};
 use crate::fsutil::write_atomic;
-use crate::pack::{INFO_FILE, Kind, Pack, is_identifier};
-
-/// Target names cargo refuses: they are folders of its build directory.
-const CARGO_RESERVED: [&str; 4] = ["build", "deps", "examples", "incremental"];
+use crate::pack::{INFO_FILE, Kind, Pack, is_identifier, reserved_name};
 
 pub fn run(pack_dir: Option<&Path>, name: &str, kind: Kind, stage: &str) -> Result<ExitCode> {
     let root = Pack::locate(pack_dir)?;
@@ -78,7 +75,7 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
     let info =
         std::fs::read_to_string(&info_path).with_context(|| format!("reading {}", info_path.display()))?;
     let doc: toml::Table = toml::from_str(&info).map_err(|e| {
-        anyhow::anyhow!(
+        crate::error::bad_input!(
             "{INFO_FILE} is not valid TOML: {}\n  help: `backlings dev check` shows where",
             e.message().trim()
         )
@@ -92,12 +89,17 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
         } else {
             stages.join(", ")
         };
-        bail!(
+        return Err(crate::error::bad_input!(
             "no stage `{stage}` in {INFO_FILE} (its stages: {known})\n  help: pick one of them, or declare it first:\n\n[[stages]]\nid = \"{stage}\"\ntitle = \"…\"\nsummary = \"…\""
-        );
+        ));
     }
 
-    let t = template(kind, name, stage, solution);
+    let Some(t) = template(kind.as_str(), name, stage, solution) else {
+        bail!(
+            "`dev new` has no template for the kind `{}`\n  help: write the exercise's files and its info.toml entry by hand (AUTHORING.md)",
+            kind.as_str()
+        );
+    };
     let mut writes: Vec<(PathBuf, String)> = t
         .starters
         .iter()
@@ -107,10 +109,10 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
         .collect();
     for (file, _) in &writes {
         if root.join(file).exists() {
-            bail!(
+            return Err(crate::error::bad_input!(
                 "{} exists already\n  help: pick another name, or move the file away if it is a leftover",
                 file.display()
-            );
+            ));
         }
     }
     let new_info = edit::add_exercise(&info, &t.entry, stage, &stages)?;
@@ -170,20 +172,19 @@ fn ids(doc: &toml::Table, array: &str, key: &str) -> Vec<String> {
 
 fn check_name(name: &str, taken: &[String]) -> Result<()> {
     if !is_identifier(name) {
-        bail!(
+        return Err(crate::error::bad_input!(
             "`{name}` is not a valid exercise name\n  help: use snake_case: lowercase letters, digits and `_`, starting with a letter (it is also a cargo target name), e.g. `select_where`"
-        );
+        ));
     }
-    if name.ends_with("_sol") {
-        bail!(
-            "`{name}` ends in `_sol`, which names reference solutions\n  help: pick a name without that ending"
-        );
-    }
-    if CARGO_RESERVED.contains(&name) {
-        bail!("cargo refuses `{name}` as a target name\n  help: pick another name, e.g. `{name}_step`");
+    if let Some(why) = reserved_name(name) {
+        return Err(crate::error::bad_input!(
+            "`{name}` is reserved: {why}\n  help: pick another name, e.g. `{name}_step`"
+        ));
     }
     if taken.iter().any(|t| t == name) {
-        bail!("an exercise named `{name}` exists already\n  help: exercise names are unique: pick another");
+        return Err(crate::error::bad_input!(
+            "an exercise named `{name}` exists already\n  help: exercise names are unique: pick another"
+        ));
     }
     Ok(())
 }

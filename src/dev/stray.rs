@@ -25,6 +25,7 @@ pub fn find(pack: &Pack) -> Vec<Finding> {
         used.insert(exercise.solution.clone());
         used.extend(exercise.spec.referenced_files(&pack.root));
     }
+    used.extend(pack.stages.iter().filter_map(|s| s.intro.clone()));
     let mut found = Vec::new();
     for top in ["exercises", "solutions"] {
         walk(&pack.root, Path::new(top), &used, &mut found);

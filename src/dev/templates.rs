@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::pack::Kind;
-
 /// Marker for what the author still has to write.
 pub const TODO: &str = "TODO(author)";
 
@@ -31,13 +29,16 @@ pub enum Solution {
     LeftToAuthor,
 }
 
-pub fn template(kind: Kind, name: &str, stage: &str, solution: Solution) -> Template {
-    match kind {
-        Kind::Rust => rust(name, stage, solution),
-        Kind::Sql => sql(name, stage, solution),
-        Kind::Git => git(name, stage, solution),
-        Kind::Http => http(name, stage, solution),
-    }
+/// The starter, solution and info.toml entry `dev new` writes for a kind;
+/// `None` for a kind that ships no template.
+pub fn template(kind: &str, name: &str, stage: &str, solution: Solution) -> Option<Template> {
+    Some(match kind {
+        "rust" => rust(name, stage, solution),
+        "sql" => sql(name, stage, solution),
+        "git" => git(name, stage, solution),
+        "http" => http(name, stage, solution),
+        _ => return None,
+    })
 }
 
 fn path(top: &str, stage: &str, file: String) -> PathBuf {
@@ -46,24 +47,24 @@ fn path(top: &str, stage: &str, file: String) -> PathBuf {
 
 /// Three graded hints, as the entry's `hints` array: a sample's own, or the
 /// places for the author's.
-fn hints(kind: Kind, solution: Solution) -> String {
+fn hints(kind: &str, solution: Solution) -> String {
     let sample: [&str; 3] = match kind {
-        Kind::Rust => [
+        "rust" => [
             "A request line is words separated by spaces.",
             "`str::split_whitespace` skips runs of spaces, leading and trailing ones too.",
             "`request_line.split_whitespace().count()`",
         ],
-        Kind::Sql => [
+        "sql" => [
             "Keep the rows of 2024, then sort them.",
             "Dates stored as ISO text compare correctly as strings.",
             "`WHERE signed_up >= '2024-01-01' AND signed_up < '2025-01-01' ORDER BY name`",
         ],
-        Kind::Git => [
+        "git" => [
             "Rewrite the last commit instead of adding one.",
             "`git commit --amend` replaces the last commit.",
             "`git commit --amend -m \\\"Add notes\\\"`",
         ],
-        Kind::Http => [
+        _ => [
             "Look at the request line: method and path.",
             "A response is a status line, headers, a blank line, then the body; `content-length` counts the body's bytes.",
             "For `GET /health ` answer `HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nok`.",
@@ -81,7 +82,7 @@ fn hints(kind: Kind, solution: Solution) -> String {
     format!("hints = [\n{items}]\n")
 }
 
-fn entry_head(name: &str, stage: &str, kind: Kind, solution: Solution, files: &[&PathBuf]) -> String {
+fn entry_head(name: &str, stage: &str, kind: &str, solution: Solution, files: &[&PathBuf]) -> String {
     let files: Vec<String> = files.iter().map(|f| format!("\"{}\"", f.display())).collect();
     let files = if files.is_empty() {
         String::new()
@@ -90,7 +91,7 @@ fn entry_head(name: &str, stage: &str, kind: Kind, solution: Solution, files: &[
     };
     format!(
         "[[exercises]]\nname = \"{name}\"\nstage = \"{stage}\"\nkind = \"{}\"\n{files}{}",
-        kind.as_str(),
+        kind,
         hints(kind, solution)
     )
 }
@@ -193,7 +194,7 @@ fn rust(name: &str, stage: &str, solution: Solution) -> Template {
     };
     Template {
         left_to_fill: common_todo(&main, &sol, solution),
-        entry: entry_head(name, stage, Kind::Rust, solution, &[&main]),
+        entry: entry_head(name, stage, "rust", solution, &[&main]),
         starters: vec![(main.clone(), file(starter_body))],
         solution: (sol, file(solution_body)),
         extras: Vec::new(),
@@ -257,7 +258,7 @@ fn sql(name: &str, stage: &str, solution: Solution) -> Template {
         left_to_fill: todo,
         entry: format!(
             "{}\n[exercises.sql]\nfixture = \"{}\"\nhidden_fixture = \"{}\"\norder = \"ordered\"\n",
-            entry_head(name, stage, Kind::Sql, solution, &[&main]),
+            entry_head(name, stage, "sql", solution, &[&main]),
             fixture.display(),
             hidden.display()
         ),
@@ -333,7 +334,7 @@ fn git(name: &str, stage: &str, solution: Solution) -> Template {
         left_to_fill: todo,
         entry: format!(
             "{}\n[exercises.git]\nscenario = \"{}\"\n",
-            entry_head(name, stage, Kind::Git, solution, &[]),
+            entry_head(name, stage, "git", solution, &[]),
             scenario.display()
         ),
         starters: Vec::new(),
@@ -404,7 +405,7 @@ fn http(name: &str, stage: &str, solution: Solution) -> Template {
         left_to_fill: todo,
         entry: format!(
             "{}\n[[exercises.http.exchanges]]\nmethod = \"GET\"\npath = \"/health\"\nexpect = {{ status = 200, body = \"ok\" }}\n",
-            entry_head(name, stage, Kind::Http, solution, &[&main])
+            entry_head(name, stage, "http", solution, &[&main])
         ),
         starters: vec![(main, file(not_implemented))],
         solution: (sol, file(body)),
@@ -418,13 +419,13 @@ mod tests {
 
     #[test]
     fn every_entry_is_valid_toml_naming_its_files() {
-        for kind in [Kind::Rust, Kind::Sql, Kind::Git, Kind::Http] {
+        for kind in crate::check::KINDS.iter().map(|k| k.name()) {
             for solution in [Solution::Written, Solution::LeftToAuthor] {
-                let t = template(kind, "ex_one", "basics", solution);
+                let t = template(kind, "ex_one", "basics", solution).expect("every kind has a template");
                 let doc: toml::Table = toml::from_str(&t.entry).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
                 let entry = &doc["exercises"].as_array().unwrap()[0];
                 assert_eq!(entry["name"].as_str(), Some("ex_one"));
-                assert_eq!(entry["kind"].as_str(), Some(kind.as_str()));
+                assert_eq!(entry["kind"].as_str(), Some(kind));
                 assert_eq!(entry["hints"].as_array().unwrap().len(), 3);
                 for (file, _) in &t.starters {
                     assert!(t.entry.contains(&file.display().to_string()));
@@ -442,9 +443,9 @@ mod tests {
 
     #[test]
     fn only_the_sample_has_a_written_solution() {
-        for kind in [Kind::Rust, Kind::Sql, Kind::Git, Kind::Http] {
-            let left = template(kind, "x", "s", Solution::LeftToAuthor);
-            let written = template(kind, "x", "s", Solution::Written);
+        for kind in crate::check::KINDS.iter().map(|k| k.name()) {
+            let left = template(kind, "x", "s", Solution::LeftToAuthor).unwrap();
+            let written = template(kind, "x", "s", Solution::Written).unwrap();
             assert!(left.solution.1.contains(TODO), "{kind:?}");
             assert!(!written.solution.1.contains(TODO), "{kind:?}");
             assert_ne!(

@@ -1,29 +1,29 @@
 //! The explanation shown above an exercise: info.toml's `intro`, or else the
 //! leading comment block of the exercise's main file (`//`, `--` or `#`).
 
-use super::{Exercise, KindSpec, Pack};
-use crate::pristine;
+use super::{Exercise, Pack, pristine_copy_in};
 
 impl Exercise {
     pub fn intro_text(&self, pack: &Pack) -> String {
         if let Some(intro) = &self.intro {
-            return intro.trim().to_string();
+            return intro.trim().to_string(); // made printable by the loader
         }
         // A git exercise may have no file of its own (or only an answer
         // file): its scenario explains it.
-        let main = match &self.spec {
-            KindSpec::Git(spec) => spec.scenario_path(&pack.root),
-            _ => match self.files.first() {
+        let main = match self.spec.explained_in(&pack.root) {
+            Some(file) => file,
+            None => match self.files.first() {
                 Some(main) => main.clone(),
                 None => return String::new(),
             },
         };
         let main = &main;
         // The pristine copy first: the learner may have edited the comment away.
-        let text = pristine::starter_text(pack, main)
+        let text = std::fs::read_to_string(pristine_copy_in(&pack.root, main))
+            .ok()
             .or_else(|| std::fs::read_to_string(pack.path(main)).ok())
             .unwrap_or_default();
-        leading_comment(&text)
+        super::printable(&leading_comment(&text))
     }
 }
 

@@ -6,6 +6,8 @@
 //!                    "details": [ ... ] } ],
 //!   "summary": { "total": 1, "passed": 0, "failed": 1 } }
 //! ```
+//!
+//! docs/json.md documents every field; tests/json.rs pins the document.
 
 use serde::Serialize;
 
@@ -70,6 +72,23 @@ impl Report {
             serde_json::to_string_pretty(self).expect("a report always serialises")
         );
     }
+}
+
+/// The document a `--json` reader gets when the command could not run at all
+/// (a bad pack, a wrong argument, the runner's own failure):
+/// `{ "error": { "exit_status": 2, "kind": "bad_input", "message": "…" } }`.
+pub fn print_error(exit_status: u8, kind: &str, message: &str) {
+    let document = serde_json::json!({
+        "error": {
+            "exit_status": exit_status,
+            "kind": kind,
+            "message": crate::outcome::plain_text(message).trim_end(),
+        }
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&document).expect("a JSON value serialises")
+    );
 }
 
 /// JSON readers get text, not terminal escape codes.

@@ -319,6 +319,26 @@ pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
     )
 }
 
+/// What an exercise says once it is passed: its note on alternatives and
+/// trade-offs, and where to read further. Empty when it has neither.
+pub fn render_after_pass(exercise: &crate::pack::Exercise, width: usize) -> String {
+    let mut out = String::new();
+    if let Some(after) = &exercise.after {
+        out.push('\n');
+        out.push_str(&section("after the pass"));
+        out.push_str(&wrap(after, width, "  "));
+        out.push('\n');
+    }
+    if let Some(link) = &exercise.link {
+        out.push_str(&format!(
+            "\n{} {}\n",
+            style("Read further:").bold(),
+            style(link).cyan()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

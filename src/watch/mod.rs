@@ -26,9 +26,9 @@ use crossterm::event::KeyEvent;
 
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::check::{self, Target};
-use crate::commands::Session;
 use crate::outcome::Outcome;
 use crate::pack::Pack;
+use crate::session::Session;
 use crate::terminal_guard::RawModeGuard;
 use files::{Change, FileWatcher, WatchSet};
 use machine::{BuildProgress, Effect, Event, Model};

@@ -342,7 +342,11 @@ mod tests {
 
     #[test]
     fn the_warm_up_builds_tests_with_json_messages() {
-        let pack = Pack::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch")).unwrap();
+        let pack = Pack::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch"),
+            &crate::check::readers(),
+        )
+        .unwrap();
         let args: Vec<String> = warm_up_args(&pack)
             .iter()
             .map(|a| a.to_string_lossy().into_owned())

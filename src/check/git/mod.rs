@@ -13,6 +13,7 @@
 
 mod assertions;
 mod clock;
+pub mod kind;
 mod repo;
 mod sandbox;
 mod scenario;

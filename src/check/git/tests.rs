@@ -31,15 +31,13 @@ fn copy_dir(from: &Path, to: &Path) {
 fn pack(name: &str) -> (tempfile::TempDir, Pack) {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(name), dir.path());
-    let pack = Pack::load(dir.path()).unwrap_or_else(|e| panic!("fixture {name} must load:\n{e}"));
+    let pack = Pack::load(dir.path(), &crate::check::readers())
+        .unwrap_or_else(|e| panic!("fixture {name} must load:\n{e}"));
     (dir, pack)
 }
 
 fn spec_of(exercise: &Exercise) -> &GitSpec {
-    match &exercise.spec {
-        crate::pack::KindSpec::Git(spec) => spec,
-        _ => panic!("{} is not a git exercise", exercise.name),
-    }
+    crate::check::spec_of(exercise)
 }
 
 /// Problems of a scenario text, as `line:col: message (help)`.

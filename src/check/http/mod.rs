@@ -14,6 +14,7 @@
 mod conversation;
 mod exchange;
 mod expect;
+pub mod kind;
 mod message;
 mod raw;
 mod report;

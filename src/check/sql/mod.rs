@@ -18,6 +18,7 @@
 
 mod compare;
 mod expect;
+pub mod kind;
 mod report;
 mod run;
 mod script;
@@ -572,16 +573,13 @@ mod tests {
     }
 
     fn spec(exercise: &Exercise) -> &SqlSpec {
-        match &exercise.spec {
-            crate::pack::KindSpec::Sql(spec) => spec,
-            other => panic!("not a sql exercise: {other:?}"),
-        }
+        crate::check::spec_of(exercise)
     }
 
     /// What `dev check` will demand: every starter fails, every solution passes.
     #[test]
     fn in_the_fixture_pack_starters_fail_and_solutions_pass() {
-        let pack = Pack::load(&fixture_pack()).unwrap();
+        let pack = Pack::load(&fixture_pack(), &crate::check::readers()).unwrap();
         for exercise in &pack.exercises {
             let starter = check(&pack, exercise, spec(exercise), Target::Starter).unwrap();
             assert_eq!(
@@ -604,7 +602,7 @@ mod tests {
 
     #[test]
     fn a_solution_without_hidden_fixture_gets_a_note() {
-        let pack = Pack::load(&fixture_pack()).unwrap();
+        let pack = Pack::load(&fixture_pack(), &crate::check::readers()).unwrap();
         let exercise = pack.exercises.iter().find(|e| e.name == "orders_index").unwrap();
         let outcome = check(&pack, exercise, spec(exercise), Target::Solution).unwrap();
         let notes = serde_json::to_string(&outcome.details).unwrap();
@@ -625,7 +623,7 @@ mod tests {
             }
         }
         std::fs::copy(fixture_pack().join("info.toml"), dir.path().join("info.toml")).unwrap();
-        let pack = Pack::load(dir.path()).unwrap();
+        let pack = Pack::load(dir.path(), &crate::check::readers()).unwrap();
         let exercise = &pack.exercises[0];
         std::fs::remove_file(pack.path(&exercise.files[0])).unwrap();
         let outcome = check(&pack, exercise, spec(exercise), Target::Learner).unwrap();

@@ -16,7 +16,7 @@ use crate::pack::{SpecContext, resolve_inside};
 pub const DEFAULT_TOLERANCE: f64 = 1e-9;
 
 /// The table, boxed: it is much larger than the other kinds' specs, and every
-/// exercise of every kind carries one `KindSpec`.
+/// exercise of every kind carries its kind's spec.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(transparent)]
 pub struct SqlSpec(Box<SqlTable>);

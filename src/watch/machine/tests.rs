@@ -18,7 +18,7 @@ fn fixture_with(done: &[&str], current: Option<&str>, building: bool) -> Fixture
     let dir = tempfile::tempdir().unwrap();
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
     copy_tree(&source, dir.path());
-    let pack = Arc::new(Pack::load(dir.path()).unwrap());
+    let pack = Arc::new(Pack::load(dir.path(), &crate::check::readers()).unwrap());
     let mut state = State::load(&pack);
     for name in done {
         state.set_done(name, true);
