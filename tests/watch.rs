@@ -399,6 +399,10 @@ fn the_last_pass_shows_the_end_screen_and_a_restart_shows_it_again() {
     solve(pack.path(), "exercises/queries/last_query.sql");
     let end = screen.wait("Every exercise is done");
     assert!(end.contains("By stage") && end.contains("Queries"), "{end}");
+    assert!(
+        end.contains("FAREWELL-TEXT"),
+        "the pack's farewell is missing:\n{end}"
+    );
     // n does not wrap around to the first exercise.
     screen.send("n");
     screen.send("l");
@@ -470,5 +474,30 @@ fn a_git_command_that_only_deletes_a_file_is_checked() {
     // `git clean -f` writes nothing in .git: only the removal says it ran.
     git_in(&sandbox, &["clean", "-f"]);
     screen.wait("reset_hard_discard passed");
+    screen.quit();
+}
+
+#[test]
+fn entering_a_stage_shows_its_intro_and_a_pass_its_after_note() {
+    let pack = pack_copy("watch");
+    set_current(pack.path(), "count_rows");
+    let mut screen = Screen::start(pack.path(), 80, 24);
+    let first = screen.wait("FAIL");
+    assert!(first.contains("STAGE-INTRO"), "{first}");
+    solve(pack.path(), "exercises/queries/count_rows.sql");
+    let next = screen.wait("count_rows passed");
+    let next = if next.contains("last_query") {
+        next
+    } else {
+        screen.wait("last_query")
+    };
+    assert!(
+        next.contains("AFTER-NOTE") && next.contains("Read further"),
+        "{next}"
+    );
+    assert!(
+        !next.contains("STAGE-INTRO"),
+        "a move within a stage shows its intro again:\n{next}"
+    );
     screen.quit();
 }

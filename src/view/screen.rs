@@ -113,6 +113,12 @@ fn render_exercise(model: &Model, width: usize, height: usize, now: Instant) -> 
     // The body: what scrolls.
     let mut body: Vec<String> = extra_status;
     body.extend(message_overflow(model, width));
+    body.extend(after_pass_lines(model, width));
+    if let Some(stage_intro) = &model.stage_intro {
+        body.push(style(format!("── {stage_title}")).bold().to_string());
+        body.extend(reflow(stage_intro, width, ""));
+        body.push(String::new());
+    }
     let details = detail_lines(model, width);
     let intro = reflow(&model.intro, width, if width >= 60 { "  " } else { "" })
         .into_iter()
@@ -150,6 +156,34 @@ fn render_exercise(model: &Model, width: usize, height: usize, now: Instant) -> 
         page: body_room.saturating_sub(1).max(1),
         links,
     }
+}
+
+/// What the exercise just passed says once passed (its `after` note and
+/// `link`), on the next exercise's screen beside the "passed" line.
+fn after_pass_lines(model: &Model, width: usize) -> Vec<String> {
+    let Some(passed) = &model.just_passed else {
+        return Vec::new();
+    };
+    if passed.shown_on != model.current && model.mode != Mode::End {
+        return Vec::new();
+    }
+    let exercise = &model.pack.exercises[passed.exercise];
+    let mut lines = Vec::new();
+    if let Some(after) = &exercise.after {
+        lines.push(style(format!("── after {}", passed.name)).dim().to_string());
+        lines.extend(reflow(after, width, ""));
+    }
+    if let Some(link) = &exercise.link {
+        lines.push(format!(
+            "{} {}",
+            style("Read further:").bold(),
+            style(link).cyan()
+        ));
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
 }
 
 /// The body's visible rows from `scroll`, padded to `room`, with a marker
@@ -622,7 +656,8 @@ fn render_end(model: &Model, width: usize, height: usize) -> Frame {
         ));
         body.push(String::new());
     }
-    body.extend(reflow(END_WORDS, width, ""));
+    let farewell = pack.farewell.as_deref().unwrap_or(crate::pack::DEFAULT_FAREWELL);
+    body.extend(reflow(farewell, width, ""));
     body.push(String::new());
     body.push(style("By stage").bold().to_string());
     let title_width = pack
@@ -677,10 +712,6 @@ fn render_end(model: &Model, width: usize, height: usize) -> Frame {
         links: Vec::new(),
     }
 }
-
-const END_WORDS: &str = "That is a backend roadmap behind you: queries and \
-    transactions, HTTP from the socket up, APIs, auth, Git, and the habits of \
-    testing and measuring.";
 
 const NEXT_STEPS: [&str; 4] = [
     "Build something end to end: a small service with a database, auth and tests, deployed somewhere real.",

@@ -59,6 +59,9 @@ pub enum Event {
     Arrived {
         exercise: usize,
         intro: String,
+        /// The stage's introduction, when this exercise begins a stage the
+        /// learner was not in.
+        stage_intro: Option<String>,
         workspace: Option<String>,
         problem: Option<String>,
     },
@@ -92,7 +95,10 @@ pub enum Event {
 pub enum Effect {
     /// Set the exercise up (prepare, read its explanation, follow its files),
     /// then answer with [`Event::Arrived`].
-    Arrive(usize),
+    Arrive {
+        exercise: usize,
+        from: Option<usize>,
+    },
     StartCheck {
         ticket: u64,
         exercise: usize,
@@ -167,6 +173,8 @@ pub struct JustPassed {
     pub shown_on: usize,
     pub name: String,
     pub solution: String,
+    /// The passed exercise's index (its `after` note and `link` are shown).
+    pub exercise: usize,
 }
 
 pub struct Model {
@@ -189,12 +197,15 @@ pub struct Model {
     /// How file events arrive when not by inotify (polling, and why).
     pub watch_note: Option<String>,
     pub intro: String,
+    pub stage_intro: Option<String>,
     pub workspace: Option<String>,
     pub build: Option<BuildProgress>,
     pub build_started: bool,
     pub check_all: Option<CheckAllProgress>,
     /// The hint is shown: the learner asked for it on this visit.
     pub hint_open: bool,
+    /// An exercise was arrived at before (the first arrival has no "from").
+    arrived: bool,
     /// The list was opened from the end screen: closing it goes back there.
     list_from_end: bool,
     pub scroll: usize,
@@ -223,12 +234,14 @@ impl Model {
             note: None,
             watch_note: None,
             intro: String::new(),
+            stage_intro: None,
             workspace: None,
             build: None,
             build_started: building,
             check_all: None,
             hint_open: false,
             list_from_end: false,
+            arrived: false,
             scroll: 0,
             max_scroll: usize::MAX,
             page: 10,
@@ -276,11 +289,13 @@ impl Model {
             Event::Arrived {
                 exercise,
                 intro,
+                stage_intro,
                 workspace,
                 problem,
             } => {
                 if exercise == self.current {
                     self.intro = intro;
+                    self.stage_intro = stage_intro;
                     self.workspace = workspace;
                     if let Some(problem) = problem {
                         self.say(problem, Tone::Warning);
@@ -327,11 +342,14 @@ impl Model {
     }
 
     fn arrive(&mut self, index: usize, now: Instant) -> Vec<Effect> {
+        let from = self.arrived.then_some(self.current);
+        self.arrived = true;
         self.current = index;
         self.mode = Mode::Exercise;
         self.list_from_end = false;
         self.outcome = None;
         self.intro.clear();
+        self.stage_intro = None;
         self.workspace = None;
         self.saved_this_visit = false;
         self.hint_open = false;
@@ -351,7 +369,13 @@ impl Model {
         }
         let name = self.pack.exercises[index].name.clone();
         self.state.set_current(&name);
-        let mut effects = vec![Effect::Arrive(index), Effect::SaveState];
+        let mut effects = vec![
+            Effect::Arrive {
+                exercise: index,
+                from,
+            },
+            Effect::SaveState,
+        ];
         // A check of the exercise left behind is now for nothing.
         if self.running.is_some() && self.may_cancel() {
             effects.push(Effect::CancelCheck);
@@ -460,12 +484,14 @@ impl Model {
         }
         // A first pass: move on by itself, keeping a line about what passed.
         let solution = self.exercise().solution.display().to_string();
+        let passed = self.current;
         match self.state.next_unfinished(&self.pack, self.current + 1) {
             Some(next) => {
                 self.just_passed = Some(JustPassed {
                     shown_on: next,
                     name,
                     solution,
+                    exercise: passed,
                 });
                 effects.extend(self.arrive(next, now));
             }
@@ -474,6 +500,7 @@ impl Model {
                     shown_on: self.current,
                     name,
                     solution,
+                    exercise: passed,
                 });
                 self.note = None;
                 self.mode = Mode::End;

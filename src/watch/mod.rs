@@ -302,9 +302,17 @@ impl Runtime {
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::Arrive(index) => {
+                Effect::Arrive {
+                    exercise: index,
+                    from,
+                } => {
                     let pack = Arc::clone(&self.pack);
                     let exercise = &pack.exercises[index];
+                    // Entering a stage (not a move within one): its introduction.
+                    let stage_intro = from
+                        .is_none_or(|from| pack.exercises[from].stage != exercise.stage)
+                        .then(|| pack.stage(&exercise.stage).and_then(|s| s.intro_text(&pack)))
+                        .flatten();
                     let problem = check::prepare(&pack, exercise)
                         .err()
                         .map(|err| format!("could not prepare {}: {err:#}", exercise.name));
@@ -314,6 +322,7 @@ impl Runtime {
                         Event::Arrived {
                             exercise: index,
                             intro: exercise.intro_text(&pack),
+                            stage_intro,
                             workspace: check::workspace_hint(&pack, exercise),
                             problem,
                         },

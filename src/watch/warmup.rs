@@ -96,27 +96,33 @@ fn run(
     let mut running = command.spawn().map_err(|e| format!("{e:#}"))?;
     let mut reader = LogReader::new(log.to_path_buf());
     let mut counter = UnitCounter::default();
-    loop {
-        let exited = running.try_exit().is_some();
+    let exit_status = loop {
+        let exit_status = running.try_exit();
+        let exited = exit_status.is_some();
         counter.feed(&reader.read_new());
         let _ = events.send(AppEvent::Build(BuildProgress {
             done: counter.done,
             total: total.max(counter.done + usize::from(!exited)),
             elapsed: started.elapsed(),
         }));
-        if exited {
-            break;
+        if let Some(status) = exit_status {
+            break status;
         }
         if started.elapsed() > crate::check::rust::BUILD_TIMEOUT {
             running.stop();
             return Err("the first build ran past its time limit and was stopped".into());
         }
         thread::sleep(REFRESH);
-    }
+    };
     let finished = running
         .wait(Some(Duration::from_secs(5)))
         .map_err(|e| format!("{e:#}"))?;
     let _ = std::fs::remove_file(log);
+    // Ended by itself (starters that do not compile give a non-zero code),
+    // not stopped by a signal: the next start needs no warm-up.
+    if exit_status.code().is_some() {
+        let _ = std::fs::write(target.join(DONE_MARKER), "");
+    }
     let stderr = finished.stderr.text();
     // Starters do not compile until they are solved: only a cargo that could
     // not run at all (no network for the first download) is an error.

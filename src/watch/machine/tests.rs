@@ -81,6 +81,12 @@ fn saved(exercise: usize, content: u64) -> Event {
     }
 }
 
+fn arrives(effects: &[Effect], index: usize) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Arrive { exercise, .. } if *exercise == index))
+}
+
 impl Fixture {
     fn send(&mut self, event: Event) -> Vec<Effect> {
         self.model.update(event, self.now)
@@ -92,7 +98,13 @@ fn start_resumes_the_unfinished_exercise_last_visited() {
     let mut f = fixture_with(&[], Some("count_rows"), false);
     let effects = f.model.start(f.now);
     assert_eq!(f.model.current, COUNT_ROWS);
-    assert_eq!(effects[0], Effect::Arrive(COUNT_ROWS));
+    assert!(matches!(
+        effects[0],
+        Effect::Arrive {
+            exercise: COUNT_ROWS,
+            from: None
+        }
+    ));
 }
 
 #[test]
@@ -223,7 +235,7 @@ fn a_pass_records_and_moves_on_with_a_line_about_it() {
     assert!(f.model.state.is_done("count_rows"));
     assert_eq!(f.model.current, LAST_QUERY);
     assert_eq!(effects[0], Effect::SaveState);
-    assert!(effects.contains(&Effect::Arrive(LAST_QUERY)));
+    assert!(arrives(&effects, LAST_QUERY), "{effects:?}");
     let passed = f.model.just_passed.clone().unwrap();
     assert_eq!(passed.name, "count_rows");
     assert_eq!(passed.shown_on, LAST_QUERY);
@@ -264,7 +276,7 @@ fn n_needs_a_pass_then_moves_to_the_next_unfinished() {
     assert_eq!(f.model.note.as_ref().unwrap().text, FINISH_FIRST);
     f.model.state.set_done("count_rows", true);
     let effects = f.send(key(KeyCode::Char('n')));
-    assert!(effects.contains(&Effect::Arrive(LAST_QUERY)));
+    assert!(arrives(&effects, LAST_QUERY), "{effects:?}");
 }
 
 #[test]
@@ -274,6 +286,7 @@ fn a_note_belongs_to_its_exercise() {
     f.send(Event::Arrived {
         exercise: COUNT_ROWS,
         intro: String::new(),
+        stage_intro: None,
         workspace: Some("cd somewhere".into()),
         problem: Some("could not prepare".into()),
     });
@@ -338,6 +351,7 @@ fn a_reset_undoes_the_pass_and_its_line() {
         shown_on: COUNT_ROWS,
         name: "count_rows".into(),
         solution: "s".into(),
+        exercise: COUNT_ROWS,
     });
     f.model.current = COUNT_ROWS;
     let effects = f.send(Event::ResetDone {
@@ -348,7 +362,7 @@ fn a_reset_undoes_the_pass_and_its_line() {
     assert!(f.model.just_passed.is_none());
     assert_eq!(f.model.note.as_ref().unwrap().text, "kept your version in X");
     assert!(effects.contains(&Effect::SaveState));
-    assert!(effects.contains(&Effect::Arrive(COUNT_ROWS)));
+    assert!(arrives(&effects, COUNT_ROWS), "{effects:?}");
 }
 
 #[test]
@@ -470,7 +484,7 @@ fn arriving_elsewhere_cancels_the_running_check() {
     f.send(key(KeyCode::Down));
     let effects = f.send(key(KeyCode::Enter));
     assert!(effects.contains(&Effect::CancelCheck));
-    assert!(effects.contains(&Effect::Arrive(LAST_QUERY)));
+    assert!(arrives(&effects, LAST_QUERY), "{effects:?}");
 }
 
 #[test]
@@ -583,4 +597,15 @@ fn the_list_opened_from_the_end_closes_back_to_it_after_the_last_pass() {
     f.send(key(KeyCode::Char('l')));
     f.send(key(KeyCode::Esc));
     assert_eq!(f.model.mode, Mode::End);
+}
+
+#[test]
+fn an_arrival_says_where_the_learner_came_from() {
+    let mut f = started_at("count_rows");
+    f.model.state.set_done("count_rows", true);
+    let effects = f.send(key(KeyCode::Char('n')));
+    assert!(effects.contains(&Effect::Arrive {
+        exercise: LAST_QUERY,
+        from: Some(COUNT_ROWS)
+    }));
 }
