@@ -63,7 +63,6 @@ class Watcher:
     def read_until_verdict(self, timeout=120):
         """Bytes until a redraw that shows a verdict and no "checking"."""
         data = b""
-        checking_frames = 0
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             ready, _, _ = select.select([self.fd], [], [], 0.5)
@@ -75,8 +74,14 @@ class Watcher:
             frames = data.split(b"\x1b[H")
             last = frames[-1]
             if VERDICT.search(last) and b"checking" not in last and last.endswith(b"\x1b[J"):
-                checking_frames = sum(1 for f in frames if b"checking" in f)
-                return time.perf_counter(), checking_frames
+                # Checks shown: runs of "checking" frames between verdicts
+                # (a check cancelled for a newer save and restarted is one run).
+                runs, inside = 0, False
+                for frame in frames:
+                    checking = b"checking" in frame
+                    runs += checking and not inside
+                    inside = checking
+                return time.perf_counter(), runs
         raise SystemExit("no verdict on screen")
 
     def rss_kb(self):
@@ -154,7 +159,7 @@ def main():
         median = statistics.median(values)
         extra = ""
         if kind in frames:
-            extra = f"  checks drawn per save: {statistics.median(frames[kind]):.0f} (max {max(frames[kind])})"
+            extra = f"  checks shown per save: median {statistics.median(frames[kind]):.0f}, max {max(frames[kind])}"
         print(f"  {kind:9} {median * 1000:7.0f} ms  ratio {median / base:.2f}{extra}")
     print(f"idle memory: VmRSS {idle[0]} (anonymous {idle[1]}, file-backed {idle[2]})")
 

@@ -501,3 +501,54 @@ fn entering_a_stage_shows_its_intro_and_a_pass_its_after_note() {
     );
     screen.quit();
 }
+
+#[test]
+fn e_opens_the_exercise_file_in_the_editor_chosen_and_the_screen_comes_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let pack = pack_copy("watch");
+    set_current(pack.path(), "count_rows");
+    let tools = tempfile::tempdir().unwrap();
+    let editor = tools.path().join("editor");
+    let opened = tools.path().join("opened");
+    fs::write(
+        &editor,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlings"));
+    cmd.arg("--pack")
+        .arg(pack.path())
+        .arg("--edit-cmd")
+        .arg(&editor)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut term = Session::spawn(cmd).unwrap();
+    term.get_process_mut().set_window_size(80, 24).unwrap();
+    term.set_expect_timeout(Some(SCREEN_TIMEOUT));
+    term.expect("FAIL").unwrap();
+    term.send("e").unwrap();
+    // The screen is drawn again after the editor exits.
+    term.expect("Edit: exercises/queries/count_rows.sql").unwrap();
+    let target = fs::read_to_string(&opened).expect("the editor was not started");
+    assert_eq!(
+        Path::new(target.trim()),
+        pack.path().join("exercises/queries/count_rows.sql")
+    );
+    term.send("q").unwrap();
+    term.expect("Progress saved").unwrap();
+}
+
+#[test]
+fn help_says_where_the_watcher_starts() {
+    let output = Command::new(env!("CARGO_BIN_EXE_backlings"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("resumes at the exercise you were on") && help.contains("end screen"),
+        "{help}"
+    );
+}
