@@ -3,6 +3,7 @@
 # learner waits for the verdict. Prints medians, and ratios against baselines
 # measured in the same run on the same machine:
 #   - one `git status` in the sandbox (the cost of a single git process);
+#   - `backlings --version` (the runner starting, nothing else);
 #   - `backlings list` (the runner starting and loading the pack, no check).
 # The measurements are interleaved, one of each per round, so that a machine
 # busy with other work slows all of them alike.
@@ -55,9 +56,10 @@ git -C "$WORK" merge --quiet --no-ff --no-edit search
 round=0
 while [ $round -lt "$ROUNDS" ]; do
     timed status git -C "$WORK" status --porcelain=v2
+    timed version "$BIN" --version
     timed list "$BIN" --pack "$EXAMPLES" list
     checked c13 "$EXAMPLES" publish_feature
-    checked c30 "$CHECKS" all_pass
+    checked c39 "$CHECKS" all_pass
     # Setup, for scale (once per exercise, and on reset): 13 steps.
     timed reset "$BIN" --pack "$EXAMPLES" reset find_the_bug
     round=$((round + 1))
@@ -70,8 +72,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 
 echo "git check latency, median of $ROUNDS interleaved rounds ($(git --version), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 echo "  baseline: one git status                   $(ms "$status")"
+echo "  baseline: backlings --version (start)      $(ms "$(median "$TMP/times/version")")"
 echo "  baseline: backlings list (start + load)    $(ms "$list")"
-for n in 13 30; do
+for n in 13 39; do
     check=$(median "$TMP/times/c$n.check")
     run=$(median "$TMP/times/c$n.run")
     echo "  $n checks: the check (duration_ms)         ${check} ms  = $(ratio $((check * 1000)) "$status") one git status"

@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod dev;
 mod error;
+mod exercise_package;
 mod fsutil;
 mod outcome;
 mod pack;
@@ -28,9 +29,15 @@ use clap::Parser;
 pub use error::{EXIT_BAD_INPUT, EXIT_FAILED};
 
 fn main() -> ExitCode {
+    // `backlings __exec`: the launcher of a learner program under limits;
+    // none of the runner's set-up below applies to it.
+    if let Some(code) = process::run_launcher_if_asked() {
+        return code;
+    }
+    process::become_subreaper();
     quiet_on_closed_stdout();
     view::terminal::respect_no_color();
-    process::install_signal_handler();
+    install_signal_handler();
     let json = std::env::args().any(|a| a == "--json");
     let args = match cli::Args::try_parse() {
         Ok(args) => args,
@@ -64,6 +71,19 @@ fn main() -> ExitCode {
     };
     report_peak_memory();
     code
+}
+
+/// On Ctrl-C or SIGTERM: kill the children (they do not get the terminal's
+/// signal themselves, being in groups of their own), put the terminal back,
+/// then exit.
+fn install_signal_handler() {
+    let _ = ctrlc::set_handler(|| {
+        process::kill_all();
+        if console::Term::stdout().is_term() {
+            terminal_guard::restore_terminal();
+        }
+        std::process::exit(130);
+    });
 }
 
 /// `BACKLINGS_REPORT_RSS=1`: print the runner's own peak memory on exit, so

@@ -63,7 +63,7 @@ impl Outcome {
             Status::Timeout,
             format!(
                 "stopped after the time limit of {} — look for an endless loop, a query without end or a blocking read",
-                crate::outcome::human_duration(limit)
+                human_duration(limit)
             ),
         )
     }

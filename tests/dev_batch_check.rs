@@ -1,13 +1,13 @@
 //! `backlings check` (the learner's side) on the batch engine: one build for
 //! every exercise, each judged on its own, progress saved for each.
 
-mod dev_support;
+mod common;
 
-use dev_support::{backlings, copy_fixture, json_of};
+use common::{backlings, json_of, pack_copy};
 
 #[test]
 fn check_judges_every_exercise_and_saves_the_progress() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     // The learner solved `exit_zero`; `add` does not even compile.
     std::fs::copy(
         pack.path().join("solutions/more/exit_zero.rs"),

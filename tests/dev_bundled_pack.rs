@@ -2,16 +2,14 @@
 //! over it, so a broken starter or solution fails the build like a broken test.
 //! (The first run builds the exercise package's dependencies: minutes, once.)
 
-use assert_cmd::Command;
+mod common;
 
 #[test]
 fn the_bundled_pack_is_sound() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::cargo_bin("backlings")
-        .unwrap()
+    let out = common::runner()
         .current_dir(root)
         .args(["--pack", root, "dev", "check"])
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert!(

@@ -1,9 +1,9 @@
 //! `backlings dev check` over small fixture packs (std-only exercise packages,
 //! copied to a temp dir: the runner builds into the pack).
 
-mod dev_support;
+mod common;
 
-use dev_support::{backlings, copy_fixture, json_of};
+use common::{backlings, json_of, pack_copy};
 use serde_json::Value;
 
 fn problems(doc: &Value) -> Vec<&Value> {
@@ -32,7 +32,7 @@ fn check_entry<'d>(doc: &'d Value, name: &str, target: &str) -> Option<&'d Value
 
 #[test]
 fn every_defect_is_reported_in_one_run_and_a_bad_info_toml_exits_2() {
-    let pack = copy_fixture("defects");
+    let pack = pack_copy("dev/defects");
     let out = backlings(pack.path())
         .args(["dev", "check", "--json"])
         .output()
@@ -103,7 +103,7 @@ fn every_defect_is_reported_in_one_run_and_a_bad_info_toml_exits_2() {
 
 #[test]
 fn the_text_report_points_at_each_place() {
-    let pack = copy_fixture("defects");
+    let pack = pack_copy("dev/defects");
     let out = backlings(pack.path()).args(["dev", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -132,7 +132,7 @@ fn the_text_report_points_at_each_place() {
 
 #[test]
 fn exercise_problems_alone_exit_1() {
-    let pack = copy_fixture("defects");
+    let pack = pack_copy("dev/defects");
     // Repair info.toml: one `add`, a declared stage, the missing file written.
     let info = std::fs::read_to_string(pack.path().join("info.toml")).unwrap();
     let duplicate = "# Defect: a name declared twice.\n[[exercises]]\nname = \"add\"\nstage = \"basics\"\nkind = \"rust\"\nfiles = [\"exercises/basics/add.rs\"]\nhints = [\"Add them.\"]\n";
@@ -168,7 +168,7 @@ fn exercise_problems_alone_exit_1() {
 
 #[test]
 fn a_sound_pack_exits_0_with_every_check_listed() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let out = backlings(pack.path())
         .args(["dev", "check", "--json"])
         .output()
@@ -209,7 +209,7 @@ fn a_sound_pack_exits_0_with_every_check_listed() {
 
 #[test]
 fn a_clippy_warning_in_a_solution_is_a_problem() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let solution = pack.path().join("solutions/basics/add.rs");
     let text = std::fs::read_to_string(&solution).unwrap();
     std::fs::write(&solution, text.replace("    a + b", "    return a + b;")).unwrap();
@@ -228,7 +228,7 @@ fn a_clippy_warning_in_a_solution_is_a_problem() {
 
 #[test]
 fn a_solution_that_drops_the_starters_tests_does_not_pass() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let solution = pack.path().join("solutions/basics/add.rs");
     let text = std::fs::read_to_string(&solution).unwrap();
     std::fs::write(&solution, text.replace("fn adds()", "fn renamed()")).unwrap();
@@ -244,7 +244,7 @@ fn a_solution_that_drops_the_starters_tests_does_not_pass() {
 
 #[test]
 fn unparsable_info_toml_exits_2_with_its_place() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let info = std::fs::read_to_string(pack.path().join("info.toml")).unwrap();
     std::fs::write(
         pack.path().join("info.toml"),
@@ -276,13 +276,13 @@ fn pack_dir_must_hold_an_info_toml() {
 #[test]
 fn on_a_terminal_progress_is_a_bar_not_lines() {
     use expectrl::{Eof, Expect, Session};
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlings"));
-    cmd.current_dir(pack.path())
+    common::scrub(&mut cmd)
+        .current_dir(pack.path())
         .arg("--pack")
         .arg(pack.path())
-        .args(["dev", "check"])
-        .env("NO_COLOR", "1");
+        .args(["dev", "check"]);
     let mut session = Session::spawn(cmd).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
     let seen = session.expect(Eof).unwrap();
@@ -300,7 +300,7 @@ fn the_pack_builds_in_its_own_target_dir_whatever_the_shell_says() {
     // both have bins named after their exercises.
     let shared = tempfile::tempdir().unwrap();
     for fixture in ["defects", "sound"] {
-        let pack = copy_fixture(fixture);
+        let pack = pack_copy(&format!("dev/{fixture}"));
         let out = backlings(pack.path())
             .args(["dev", "check", "--json"])
             .env("CARGO_TARGET_DIR", shared.path())

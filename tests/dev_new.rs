@@ -1,16 +1,9 @@
 //! `backlings dev init` and `dev new`, and the round trip an instructor makes:
 //! init → new → dev check names what is left → write it → dev check passes.
 
-mod dev_support;
+mod common;
 
-use assert_cmd::Command;
-use dev_support::{backlings, copy_fixture, json_of};
-
-fn runner() -> Command {
-    let mut cmd = Command::cargo_bin("backlings").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use common::{backlings, json_of, pack_copy, runner};
 
 const WORD_COUNT: &str =
     "pub fn count_words(request_line: &str) -> usize {\n    request_line.split_whitespace().count()\n}\n";
@@ -161,7 +154,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
 
 #[test]
 fn new_keeps_info_toml_comments_and_puts_the_entry_after_its_stage() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     backlings(pack.path())
         .args(["dev", "new", "subtract", "--kind", "rust", "--stage", "basics"])
         .assert()
@@ -200,7 +193,7 @@ fn new_keeps_info_toml_comments_and_puts_the_entry_after_its_stage() {
 
 #[test]
 fn new_refuses_bad_names_and_stages_and_writes_nothing() {
-    let pack = copy_fixture("sound");
+    let pack = pack_copy("dev/sound");
     let before = std::fs::read_to_string(pack.path().join("info.toml")).unwrap();
     let refuse = |args: &[&str], says: &str| {
         let out = backlings(pack.path())

@@ -114,6 +114,36 @@ impl Env {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A git command typed by the learner that may fail: (success, stdout
+    /// and stderr).
+    fn try_git(&self, dir: &Path, args: &[&str]) -> (bool, String) {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", self.home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_CEILING_DIRECTORIES")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_EDITOR", "true")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    }
+
+    /// Write a file in a sandbox's work tree, as the learner's editor would.
+    fn write(&self, name: &str, path: &str, text: &str) {
+        fs::write(self.work(name).join(path), text).unwrap();
+    }
+
     /// Every ref of a sandbox and its commit, read without any config.
     fn refs(&self, name: &str) -> String {
         let out = StdCommand::new("git")
@@ -128,11 +158,17 @@ impl Env {
 
     /// Run a solution script in the learner's sandbox, as the learner would.
     fn solve(&self, name: &str, answer_file: Option<&Path>) {
-        let script = self
-            .pack
-            .path()
-            .join("solutions/version_control")
-            .join(format!("{name}.sh"));
+        let script = ["version_control", "probes"]
+            .iter()
+            .map(|stage| {
+                self.pack
+                    .path()
+                    .join("solutions")
+                    .join(stage)
+                    .join(format!("{name}.sh"))
+            })
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| panic!("no solution script for {name}"));
         let mut cmd = StdCommand::new("sh");
         cmd.arg("-e")
             .arg(&script)
@@ -188,10 +224,43 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The ✓/✗ lines of a failing outcome's checklist.
+/// The ✓/✗ lines of a failing outcome's checklist, as
+/// `✓ what: expected` and `✗ what: expected — found found`.
 fn checklist(outcome: &Value) -> Vec<String> {
-    let text = outcome["details"][0]["text"].as_str().expect("a checklist");
-    text.lines().skip(1).map(String::from).collect()
+    let detail = details_of(outcome, "checklist")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("a checklist: {outcome:#}"));
+    detail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let (what, expected) = (item["what"].as_str().unwrap(), item["expected"].as_str().unwrap());
+            if item["passed"].as_bool().unwrap() {
+                format!("✓ {what}: {expected}")
+            } else {
+                format!("✗ {what}: {expected} — found {}", item["found"].as_str().unwrap())
+            }
+        })
+        .collect()
+}
+
+/// The details of an outcome of one type, in order.
+fn details_of(outcome: &Value, kind: &str) -> Vec<Value> {
+    outcome["details"]
+        .as_array()
+        .map(|all| all.iter().filter(|d| d["type"] == kind).cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Where a detail of `kind` whose text or command contains `needle` sits
+/// among the outcome's details.
+fn position_of(outcome: &Value, kind: &str, needle: &str) -> Option<usize> {
+    outcome["details"]
+        .as_array()?
+        .iter()
+        .position(|d| d["type"] == kind && (d.to_string().contains(needle) || needle.is_empty()))
 }
 
 #[test]
@@ -229,7 +298,7 @@ fn every_check_passes_on_a_scenario_that_satisfies_it() {
     assert_eq!(code, 0, "{outcome:#}");
     assert_eq!(
         outcome["message"],
-        "the repository is as the exercise asks: all 30 checks pass"
+        "the repository is as the exercise asks: all 39 checks pass"
     );
 }
 
@@ -244,18 +313,26 @@ fn every_check_fails_saying_what_was_expected_and_what_was_found() {
         "✗ current branch: `feature` — found `main`",
         "✗ branch `topic`: it exists — found no such branch",
         "✗ branch `feature`: it is deleted — found it exists, at ",
+        "✗ local branches: \"feature\", \"main\" — found \"clash\", \"feature\", \"main\"",
         "✗ tag `light`: an annotated tag — found a lightweight tag on ",
         "✗ tag `v0.1`: no such tag — found an annotated tag on ",
+        "✗ tags: \"v0.1\" — found \"light\", \"v0.1\"",
+        "✗ message of tag `v0.1`: \"Second tag\" — found \"First tag\"",
         "✗ commits on `main`: 4 — found 5",
         "✗ message of `HEAD`: \"Merge branch 'feature'\" — found \"Retitle\"",
         "✗ newest 2 messages on `HEAD`, newest first: \"Work on main\", \"Add feature\" — found \"Retitle\", \"Merge branch 'feature'\"",
         "✗ commits on `HEAD`: one with message /^Add tests/ — found none (newest: \"Retitle\"",
         "✗ commits on `HEAD`: none with message \"Work on main\" — found ",
-        "✗ `README.md` at `v0.1`: \"# Wrong\" — found \"# Demo\"",
+        "✗ message body of `HEAD` (below its first line): \"Why it changed\" — found no body (only a subject line)",
+        "✗ paths changed by `HEAD`: \"main.txt\" — found M README.md",
+        ": \"README.md\" — found \".gitignore\", \"README.md\"",
+        "✗ `README.md` at `v0.1`: \"# Wrong\" — found line 1 differs: expected \"# Wrong\", found \"# Demo\"",
         "✗ `feature.txt` in the work tree: text containing \"nothing like this\" — found no such text",
         "✗ `detour.txt` in the work tree: it exists — found no such file",
         "✗ work tree: nothing to commit, no untracked files — found 2 changes: added staged.txt, unmerged README.md",
         "✗ staged changes: none — found 2 changes: added staged.txt, unmerged README.md",
+        "✗ `staged.txt` in the index (staged): \"other\" — found line 1 differs: expected \"other\", found \"staged\"",
+        "✗ `git status --short`: \"A  staged.txt\" — found \"A  staged.txt\", \"UU README.md\"",
         "✗ `main.txt` in the index: not tracked — found tracked",
         "✗ parents of `HEAD`: 2 (a merge commit) — found 1: ",
         "✗ history of `main`: linear, no merge commits — found merge commit ",
@@ -266,22 +343,29 @@ fn every_check_fails_saying_what_was_expected_and_what_was_found() {
         "✗ `main` on origin: ",
         "✗ upstream of `feature`: `origin/main` — found `origin/feature`",
         "✗ conflicts: all resolved — found 3 changes: README.md is unmerged, a conflict marker in README.md:1",
-        "✗ operation in progress: nothing — found a merge (commit it, or `git merge --abort`)",
+        "✗ operation in progress: nothing — found a merge (resolve the conflicts, `git add` the files and `git commit`; or `git merge --abort` to go back)",
         "✗ `README.md`: ignored by git — found not ignored",
-        "✗ `app.log`: not ignored — found ignored by git",
+        "✗ `app.log`: not ignored — found ignored by `*.log` (.gitignore:1)",
         "✗ author of `",
+        "✗ committer of `",
         "✗ your answer in `exercises/checks/all_fail.txt`: the hash of the right commit (7 characters or more) — found no answer",
     ];
     assert_eq!(lines.len(), expected.len(), "{lines:#?}");
     for (line, part) in lines.iter().zip(expected) {
         assert!(line.contains(part), "{line:?} should contain {part:?}");
     }
-    assert!(lines[28].ends_with(": \"Sam Rivera\" — found \"Ada Lovelace <ada@example.com>\""));
+    assert!(lines[36].ends_with(": \"Sam Rivera\" — found \"Ada Lovelace <ada@example.com>\""));
+    // The merge left half done is said first, with its way out, before
+    // the checklist.
     assert_eq!(
         outcome["message"],
-        "current branch: expected `feature`, found `main` (and 29 more failing)"
+        "a merge is in progress: finish it or abort it first (39 of 39 checks failing)"
     );
-    let next = &outcome["details"][1];
+    let abort = position_of(&outcome, "command", "git merge --abort").expect("the abort command");
+    let list = position_of(&outcome, "checklist", "").unwrap();
+    assert!(abort < list, "{outcome:#}");
+    // After the checklist: the first failing check in full.
+    let next = &outcome["details"][list + 1];
     assert_eq!(next["type"], "mismatch");
     assert_eq!(next["what"], "next: current branch");
     assert_eq!(
@@ -496,10 +580,9 @@ fn reset_rebuilds_the_sandbox_and_the_answer_file() {
     fs::write(&answer, "abcdef0\n").unwrap();
     let (outcome, _) = env.run("find_the_bug");
     assert!(
-        outcome["message"]
-            .as_str()
-            .unwrap()
-            .contains("found abcdef0, another commit"),
+        checklist(&outcome)
+            .iter()
+            .any(|l| l.contains("found abcdef0, another commit")),
         "{outcome:#}"
     );
 
@@ -528,7 +611,8 @@ fn without_git_the_exercise_says_so() {
         .env("PATH", empty.path())
         .args(["run", "publish_feature"])
         .assert()
-        .code(2)
+        // A tool the runner needs is missing: not the learner's input (docs/json.md).
+        .code(3)
         .stderr(predicates::str::contains("git is not installed"));
     let out = env
         .backlings()
@@ -631,4 +715,575 @@ fn the_learners_local_config_does_not_change_what_the_checks_read() {
         lines.into_iter().filter(|l| !l.contains("work tree:")).collect()
     };
     assert_eq!(without_work_tree(lines), without_work_tree(checklist(&before)));
+}
+
+// ---- issue 14: checks that see the whole repository ----
+
+fn message(outcome: &Value) -> String {
+    outcome["message"].as_str().unwrap_or_default().to_string()
+}
+
+fn failing(outcome: &Value) -> Vec<String> {
+    checklist(outcome)
+        .into_iter()
+        .filter(|l| l.starts_with('✗'))
+        .collect()
+}
+
+#[test]
+fn exact_paths_catch_commit_all_and_add_everything() {
+    // `commit -a` takes b.txt too.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git(
+        "stage_one",
+        &["commit", "-q", "-a", "-m", "Update a", "-m", "Because a changed."],
+    );
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 1, "{outcome:#}");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ paths changed by `HEAD`: \"a.txt\" — found M a.txt, M b.txt")),
+        "{lines:#?}"
+    );
+    assert!(
+        message(&outcome).contains("not expected \"b.txt\""),
+        "{outcome:#}"
+    );
+
+    // `git add .` takes the secret too.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git("stage_one", &["add", "."]);
+    env.learner_git(
+        "stage_one",
+        &["commit", "-q", "-m", "Update a", "-m", "Because a changed."],
+    );
+    let (outcome, _) = env.run("stage_one");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("files in `HEAD`") && l.contains("\"secret.env\"")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("✗ `git status --short`")),
+        "{lines:#?}"
+    );
+
+    // An extra branch, an extra tag.
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.solve("stage_one", None);
+    assert_eq!(env.run("stage_one").1, 0);
+    env.learner_git("stage_one", &["branch", "spare"]);
+    env.learner_git("stage_one", &["tag", "oops"]);
+    let (outcome, _) = env.run("stage_one");
+    let lines = failing(&outcome);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ local branches: \"main\" — found \"main\", \"spare\"")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ tags: none — found \"oops\"")),
+        "{lines:#?}"
+    );
+    env.learner_git("stage_one", &["branch", "-D", "spare"]);
+    env.learner_git("stage_one", &["tag", "-d", "oops"]);
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 0, "only the one path: {outcome:#}");
+}
+
+#[test]
+fn the_index_is_seen_path_by_path() {
+    // The right version staged, then edited again in the work tree.
+    let env = Env::new("probes");
+    env.run("index");
+    env.learner_git("index", &["add", "app.conf"]);
+    env.write("index", "app.conf", "name=demo\nport=9090\n");
+    let (outcome, _) = env.run("index");
+    let lines = failing(&outcome);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("✗ `git status --short app.conf`: \"M  app.conf\" — found \"MM app.conf\""),
+        "{lines:#?}"
+    );
+
+    // The wrong version staged: a line diff says which line.
+    let env = Env::new("probes");
+    env.run("index");
+    env.write("index", "app.conf", "name=demo\nport=9090\n");
+    env.learner_git("index", &["add", "app.conf"]);
+    let (outcome, _) = env.run("index");
+    assert!(
+        message(&outcome).starts_with(
+            "`app.conf` in the index (staged): line 2 differs: expected \"port=8080\", found \"port=9090\""
+        ),
+        "{outcome:#}"
+    );
+    let diff = details_of(&outcome, "output");
+    let text = diff[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("-port=8080\n+port=9090\n") && text.contains(" name=demo\n"),
+        "{text}"
+    );
+
+    let env = Env::new("probes");
+    env.run("index");
+    env.solve("index", None);
+    let (outcome, code) = env.run("index");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn tag_messages_and_kinds_are_checked() {
+    let env = Env::new("probes");
+    env.run("release");
+    env.learner_git("release", &["tag", "-a", "v1.0", "-m", "Release 1.0 beta"]);
+    let (outcome, _) = env.run("release");
+    assert_eq!(
+        message(&outcome),
+        "message of tag `v1.0`: expected \"Release 1.0\", found \"Release 1.0 beta\""
+    );
+    env.learner_git("release", &["tag", "-d", "v1.0"]);
+    env.learner_git("release", &["tag", "v1.0"]);
+    let (outcome, _) = env.run("release");
+    assert!(
+        failing(&outcome)
+            .iter()
+            .any(|l| l.contains("a lightweight tag, which has no message")),
+        "{outcome:#}"
+    );
+    env.learner_git("release", &["tag", "-d", "v1.0"]);
+    env.solve("release", None);
+    assert_eq!(env.run("release").1, 0);
+
+    // A missing body fails; the right one passes (stage_one's `body`).
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.learner_git("stage_one", &["add", "a.txt"]);
+    env.learner_git("stage_one", &["commit", "-q", "-m", "Update a"]);
+    let (outcome, _) = env.run("stage_one");
+    assert_eq!(
+        failing(&outcome),
+        [
+            "✗ message body of `HEAD` (below its first line): \"Because a changed.\" — found no body (only a subject line)"
+        ]
+    );
+}
+
+#[test]
+fn where_an_ignore_rule_comes_from_is_checked() {
+    let env = Env::new("probes");
+    env.run("ignore_logs");
+    let exclude = env.work("ignore_logs").join(".git/info/exclude");
+    let mut text = fs::read_to_string(&exclude).unwrap_or_default();
+    text.push_str("*.log\n");
+    fs::write(&exclude, text).unwrap();
+    let (outcome, code) = env.run("ignore_logs");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert!(
+        message(&outcome).contains(
+            "expected ignored by a rule in `.gitignore`, found ignored by `*.log` (.git/info/exclude:"
+        ),
+        "{outcome:#}"
+    );
+    env.solve("ignore_logs", None);
+    let (outcome, code) = env.run("ignore_logs");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn an_answer_file_can_live_in_the_sandbox() {
+    let env = Env::new("probes");
+    env.run("quiz_inside");
+    env.write(
+        "quiz_inside",
+        "ANSWER.txt",
+        "# The author's name, below:\nSam Rivera\n",
+    );
+    let (outcome, _) = env.run("quiz_inside");
+    assert_eq!(
+        message(&outcome),
+        "your answer in `ANSWER.txt`: expected the right answer, found \"Sam Rivera\""
+    );
+    env.write("quiz_inside", "ANSWER.txt", "# The author's name, below:\n");
+    env.solve("quiz_inside", None);
+    assert_eq!(env.run("quiz_inside").1, 0);
+}
+
+#[test]
+fn an_operation_in_progress_is_said_first_with_its_way_out() {
+    let env = Env::new("probes");
+    env.run("rebase_feature");
+    let (ok, _) = env.try_git(&env.work("rebase_feature"), &["rebase", "main"]);
+    assert!(!ok, "the rebase stops on the conflict");
+    let (outcome, _) = env.run("rebase_feature");
+    assert!(
+        message(&outcome).starts_with("a rebase is in progress: finish it or abort it first"),
+        "not \"detached HEAD\" first: {outcome:#}"
+    );
+    let list = position_of(&outcome, "checklist", "").unwrap();
+    for command in ["git rebase --continue", "git rebase --abort"] {
+        let at =
+            position_of(&outcome, "command", command).unwrap_or_else(|| panic!("{command}: {outcome:#}"));
+        assert!(at < list, "{outcome:#}");
+    }
+    assert!(
+        !outcome.to_string().contains("HEAD is detached"),
+        "a rebase detaches HEAD: {outcome:#}"
+    );
+    // Finished as the advice says: passes, nothing left to diagnose.
+    env.write("rebase_feature", "notes.txt", "start\nmain\nfeature\n");
+    env.learner_git("rebase_feature", &["add", "notes.txt"]);
+    let (ok, out) = env.try_git(&env.work("rebase_feature"), &["rebase", "--continue"]);
+    assert!(ok, "{out}");
+    let (outcome, code) = env.run("rebase_feature");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn a_detached_head_is_said_first_with_the_way_back() {
+    let env = Env::new("probes");
+    env.run("stage_one");
+    env.solve("stage_one", None);
+    env.learner_git("stage_one", &["switch", "-q", "--detach", "HEAD"]);
+    let (outcome, _) = env.run("stage_one");
+    assert!(
+        message(&outcome).starts_with("HEAD is detached at "),
+        "{outcome:#}"
+    );
+    let back = position_of(&outcome, "command", "git switch main").expect("the way back");
+    assert!(back < position_of(&outcome, "checklist", "").unwrap());
+    env.learner_git("stage_one", &["switch", "-q", "main"]);
+    assert_eq!(env.run("stage_one").1, 0);
+}
+
+#[test]
+fn an_amend_by_mistake_gets_the_reflog_way_back() {
+    let env = Env::new("probes");
+    env.run("add_commit");
+    env.learner_git("add_commit", &["add", "b.txt"]);
+    env.learner_git("add_commit", &["commit", "-q", "--amend", "-m", "Add b"]);
+    let (outcome, _) = env.run("add_commit");
+    assert!(
+        message(&outcome).starts_with("your `git commit --amend` replaced commit "),
+        "not just \"expected 3, found 2\": {outcome:#}"
+    );
+    let undo = details_of(&outcome, "command");
+    assert!(
+        undo.iter().any(|c| c["command"] == "git reset --soft HEAD@{1}"),
+        "{outcome:#}"
+    );
+    // The advice works: undo the amend, commit on top.
+    env.learner_git("add_commit", &["reset", "--soft", "HEAD@{1}"]);
+    env.learner_git("add_commit", &["commit", "-q", "-m", "Add b"]);
+    let (outcome, code) = env.run("add_commit");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn committed_conflict_markers_get_edit_then_amend() {
+    let env = Env::new("probes");
+    env.run("finish_merge");
+    env.learner_git("finish_merge", &["commit", "-q", "-a", "--no-edit"]);
+    let (outcome, _) = env.run("finish_merge");
+    assert!(
+        message(&outcome).starts_with("conflict markers were committed: README.md:1"),
+        "{outcome:#}"
+    );
+    assert!(
+        details_of(&outcome, "command")
+            .iter()
+            .any(|c| c["command"] == "git add README.md && git commit --amend --no-edit"),
+        "{outcome:#}"
+    );
+    env.write("finish_merge", "README.md", "main\ntopic\n");
+    env.learner_git("finish_merge", &["add", "README.md"]);
+    env.learner_git("finish_merge", &["commit", "-q", "--amend", "--no-edit"]);
+    let (outcome, code) = env.run("finish_merge");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn a_nondeterministic_setup_makes_the_pack_unsound() {
+    let env = Env::new("probes");
+    let scenario = env.pack.path().join("exercises/probes/release.scenario.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    // A commit message read from a file that differs at every read: each
+    // build gets other hashes.
+    let step =
+        "[[step]]\ngit = [\"commit\", \"--allow-empty\", \"-F\", \"/proc/sys/kernel/random/uuid\"]\n\n";
+    fs::write(
+        &scenario,
+        text.replacen("[[check]]", &format!("{step}[[check]]"), 1),
+    )
+    .unwrap();
+    let out = env.backlings().args(["dev", "check", "--json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    assert!(doc.to_string().contains("starter_errors"), "{doc:#}");
+    assert!(doc.to_string().contains("not deterministic"), "{doc:#}");
+}
+
+#[test]
+fn a_recreated_repository_is_explained_and_reset_is_offered() {
+    let env = Env::new("probes");
+    env.run("stage_one");
+    fs::remove_dir_all(env.work("stage_one").join(".git")).unwrap();
+    env.learner_git("stage_one", &["init", "-q"]);
+    // The learner's own config applies now: signing on, and no key.
+    let (ok, said) = env.try_git(
+        &env.work("stage_one"),
+        &["commit", "-q", "--allow-empty", "-m", "x"],
+    );
+    assert!(!ok, "{said}");
+    let (outcome, code) = env.run("stage_one");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert!(
+        message(&outcome).starts_with("this sandbox's repository was made again with `git init`"),
+        "not just \"no commits yet\": {outcome:#}"
+    );
+    assert!(outcome.to_string().contains("gpg failed to sign"), "{outcome:#}");
+    assert_eq!(
+        details_of(&outcome, "command")[0]["command"],
+        "backlings reset stage_one"
+    );
+    env.backlings().args(["reset", "stage_one"]).assert().success();
+    let (outcome, _) = env.run("stage_one");
+    assert!(!message(&outcome).contains("made again"), "{outcome:#}");
+}
+
+// ---- issue 11: the pack's own repository, links out of the pack ----
+
+/// Make the pack a git repository, as a cloned pack is; its state, read.
+fn make_pack_a_repository(env: &Env) -> impl Fn() -> String + '_ {
+    let pack_git = move |args: &[&str]| {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(env.pack.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Pack")
+            .env("GIT_AUTHOR_EMAIL", "pack@example.com")
+            .env("GIT_COMMITTER_NAME", "Pack")
+            .env("GIT_COMMITTER_EMAIL", "pack@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    pack_git(&["init", "--quiet", "-b", "main"]);
+    fs::write(env.pack.path().join(".gitignore"), "/.backlings\n").unwrap();
+    pack_git(&["add", "-A"]);
+    pack_git(&["commit", "--quiet", "-m", "The pack"]);
+    move || {
+        pack_git(&["for-each-ref"])
+            + &pack_git(&["status", "--porcelain"])
+            + &pack_git(&["log", "--format=%H"])
+    }
+}
+
+#[test]
+fn no_git_command_in_a_sandbox_reaches_the_packs_repository() {
+    let env = Env::new("probes");
+    let pack_state = make_pack_a_repository(&env);
+    let before = pack_state();
+    env.run("stage_one");
+    let work = env.work("stage_one");
+    let sandbox = work.parent().unwrap().to_path_buf();
+    fs::remove_dir_all(work.join(".git")).unwrap();
+    let pack = env.pack.path().display().to_string();
+    let probe = |dir: &Path| {
+        for args in [
+            &["rev-parse", "--show-toplevel"][..],
+            &["status"],
+            &["add", "-A"],
+            &["commit", "-q", "--allow-empty", "-m", "Into the pack?"],
+        ] {
+            let (ok, said) = env.try_git(dir, args);
+            assert!(!ok, "git {args:?} in {} worked: {said}", dir.display());
+            assert!(said.contains("not a git repository"), "{said}");
+            assert!(!said.contains(&format!("{pack}\n")), "{said}");
+        }
+    };
+    probe(&work);
+    probe(&sandbox);
+    probe(&sandbox.join("home"));
+    // The guard deleted too: the next check puts it back.
+    fs::remove_file(sandbox.join(".git")).unwrap();
+    env.run("stage_one");
+    probe(&work);
+    assert_eq!(pack_state(), before, "the pack's repository is untouched");
+    // And `git init` there makes the learner's own repository, not one
+    // inside the pack's.
+    env.learner_git("stage_one", &["init", "-q"]);
+    let top = env.learner_git("stage_one", &["rev-parse", "--show-toplevel"]);
+    assert_eq!(Path::new(top.trim()), fs::canonicalize(&work).unwrap());
+}
+
+#[test]
+fn a_symlinked_sandboxes_folder_is_refused_and_named() {
+    let env = Env::new("probes");
+    let outside = tempfile::tempdir().unwrap();
+    fs::create_dir_all(outside.path().join("stage_one/work")).unwrap();
+    fs::write(outside.path().join("stage_one/work/precious.txt"), "mine\n").unwrap();
+    fs::create_dir_all(env.pack.path().join(".backlings")).unwrap();
+    let link = env.pack.path().join(".backlings/sandboxes");
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    for args in [&["reset", "stage_one"][..], &["run", "stage_one"]] {
+        let out = env.backlings().args(args).output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{args:?}: {said}");
+        assert!(
+            said.contains(&format!("{} is a symbolic link", link.display())),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(outside.path().join("stage_one/work/precious.txt")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        1,
+        "nothing written outside"
+    );
+}
+
+// ---- issue 19: a reset keeps the learner's repository ----
+
+#[test]
+fn a_reset_keeps_the_learners_repository_where_it_says() {
+    let env = Env::new("probes");
+    env.run("add_commit");
+    env.learner_git("add_commit", &["add", "b.txt"]);
+    env.learner_git("add_commit", &["commit", "-q", "-m", "My own work"]);
+    env.write("add_commit", "draft.txt", "not committed\n");
+    let kept_at = |stdout: &str| -> PathBuf {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains("your repository as it was is kept in "))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let rest = line.split("kept in ").nth(1).unwrap();
+        PathBuf::from(rest.split(" (cd ").next().unwrap())
+    };
+    let out = env.backlings().args(["reset", "add_commit"]).output().unwrap();
+    assert!(out.status.success());
+    let first = kept_at(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        first,
+        env.pack.path().join(".backlings/replaced/sandboxes/add_commit.1")
+    );
+    let (ok, log) = env.try_git(&first.join("work"), &["log", "-1", "--format=%s"]);
+    assert!(ok && log.trim() == "My own work", "{log}");
+    assert_eq!(
+        fs::read_to_string(first.join("work/draft.txt")).unwrap(),
+        "not committed\n"
+    );
+    // The sandbox itself is the scenario's again.
+    let (outcome, _) = env.run("add_commit");
+    assert!(message(&outcome).starts_with("newest 3 messages"), "{outcome:#}");
+    // A second reset keeps a second copy, the first one untouched.
+    let out = env.backlings().args(["reset", "add_commit"]).output().unwrap();
+    let second = kept_at(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        second,
+        env.pack.path().join(".backlings/replaced/sandboxes/add_commit.2")
+    );
+    let (_, log) = env.try_git(&first.join("work"), &["log", "-1", "--format=%s"]);
+    assert_eq!(log.trim(), "My own work");
+}
+
+#[test]
+fn a_scenario_can_start_without_a_repository() {
+    let env = Env::new("probes");
+    let (outcome, code) = env.run("start_repo");
+    assert_eq!(code, 1, "{outcome:#}");
+    assert_eq!(
+        message(&outcome),
+        "the sandbox is not a repository yet: `git init` makes one"
+    );
+    let (ok, said) = env.try_git(&env.work("start_repo"), &["status"]);
+    assert!(!ok && said.contains("not a git repository"), "{said}");
+    env.learner_git("start_repo", &["init", "-q", "-b", "main"]);
+    env.learner_git("start_repo", &["add", "README.md"]);
+    let (outcome, _) = env.run("start_repo");
+    assert_eq!(failing(&outcome).len(), 2, "{outcome:#}");
+    assert!(
+        !message(&outcome).contains("made again"),
+        "git init is the lesson here: {outcome:#}"
+    );
+    env.learner_git(
+        "start_repo",
+        &["-c", "commit.gpgSign=false", "commit", "-q", "-m", "First commit"],
+    );
+    let (outcome, code) = env.run("start_repo");
+    assert_eq!(code, 0, "{outcome:#}");
+}
+
+#[test]
+fn files_the_learners_global_ignore_hides_are_named() {
+    let home = tempfile::tempdir().unwrap();
+    let ignore = home.path().join("global-ignore");
+    fs::write(&ignore, "*.env\n").unwrap();
+    let config = format!(
+        "{HOSTILE_GITCONFIG}[core]\n\texcludesFile = {}\n",
+        ignore.display()
+    );
+    let env = Env::with_home("probes", &config);
+    let (outcome, _) = env.run("stage_one");
+    assert!(
+        message(&outcome).starts_with("your own git configuration hides secret.env from your `git status`"),
+        "{outcome:#}"
+    );
+    // The learner's config was only read, by git: HOME is unchanged.
+    assert_eq!(
+        fs::read_to_string(env.home.path().join(".gitconfig")).unwrap(),
+        config
+    );
+    // Without such a rule, nothing is said.
+    let plain = Env::new("probes");
+    let (outcome, _) = plain.run("stage_one");
+    assert!(!outcome.to_string().contains("hides"), "{outcome:#}");
+}
+
+#[test]
+fn the_setups_own_resets_are_not_blamed_on_the_learner() {
+    let env = Env::new("probes");
+    let scenario = env.pack.path().join("exercises/probes/add_commit.scenario.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    // Setup made as the learner's identity, with a hard reset of its own.
+    let text = format!("author = \"Backlings Learner <learner@backlings.invalid>\"\n{text}").replacen(
+        "[[step]]\nfiles = { \"b.txt\"",
+        "[[step]]\ncommit = \"Dropped\"\nfiles = { \"x.txt\" = \"x\\n\" }\n\n[[step]]\nreset = \"HEAD~1\"\n\n[[step]]\nfiles = { \"b.txt\"",
+        1,
+    );
+    fs::write(&scenario, text).unwrap();
+    let (outcome, _) = env.run("add_commit");
+    assert!(message(&outcome).starts_with("newest 3 messages"), "{outcome:#}");
+    // The learner's own reset is named.
+    env.learner_git("add_commit", &["reset", "-q", "--hard", "HEAD~1"]);
+    let (outcome, _) = env.run("add_commit");
+    assert!(
+        message(&outcome).starts_with("your `git reset` moved the branch"),
+        "{outcome:#}"
+    );
 }

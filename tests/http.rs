@@ -601,17 +601,537 @@ fn spec_mistakes_point_at_their_lines() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     for expected in [
         "info.toml:18:16: startup_secs = 0 is out of range",
-        "info.toml:21:10: `post` is not an HTTP method",
-        "info.toml:22:8: the path `notes` does not start with `/`",
-        "info.toml:23:21: 999 is not an HTTP status",
-        "info.toml:26:8: `{tokn}` is not a variable here",
-        "info.toml:27:21: `jsn:` is not a capture source",
-        "info.toml:28:37: invalid regex",
-        "info.toml:28:57: `expect.closes` is only for raw exchanges",
-        "info.toml:32:10: `method` has no meaning in a raw exchange",
-        "info.toml:34:1: this exchange has neither `path` nor `raw`",
+        "info.toml:19:18: `{token}` is not known when the server starts",
+        "info.toml:22:10: `post` is not an HTTP method",
+        "info.toml:23:8: the path `notes` does not start with `/`",
+        "info.toml:24:21: 999 is not an HTTP status",
+        "info.toml:27:8: `{tokn}` is not a variable here",
+        "info.toml:28:21: `jsn:` is not a capture source",
+        "info.toml:29:37: invalid regex",
+        "info.toml:29:57: `expect.closes` is only for raw exchanges",
+        "info.toml:33:10: `method` has no meaning in a raw exchange",
+        "info.toml:35:1: this exchange has neither `path` nor `raw`",
+        "info.toml:40:8: `path` has no meaning in an exchange that only connects",
+        "info.toml:44:11: `pattern` says how `concurrent` connections take turns, and this exchange has no `concurrent`",
+        "info.toml:45:21: `expect.reason` is only for raw exchanges",
+        "info.toml:45:37: `HTTP/2` is not an HTTP/1 version",
+        "info.toml:45:65: the path `../out.txt` leaves {temp_dir}",
+        // `\p{L}` in a regex is the regex's; `{unknown}` beside it is a variable.
+        "info.toml:49:25: `{unknown}` is not a variable here",
+        "info.toml:54:21: `expect.files` is not checked on concurrent connections",
     ] {
         assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
     }
     assert!(stderr.contains("help: capture it in an earlier exchange"));
+}
+
+// ---- the wire: status line, encodings, media types, framing, timing ----
+// Each fixture server is correct as info.toml starts it; a test switches one
+// fault on by editing its fault variable there.
+
+fn with_fault(pack: &Path, from: &str, to: &str) {
+    edit(pack, "info.toml", from, to);
+}
+
+#[test]
+fn a_correct_wire_server_passes_every_new_check() {
+    let pack = pack_copy();
+    let (entry, code) = run(pack.path(), "wire");
+    assert_eq!(
+        (status(&entry), message(&entry), code),
+        ("pass", "all 6 exchanges passed", 0),
+        "{entry:#}"
+    );
+    assert!(
+        !prose(&entry).contains("reason phrase"),
+        "no note for a standard status line"
+    );
+}
+
+#[test]
+fn the_status_line_version_is_checked() {
+    let pack = pack_copy();
+    with_fault(pack.path(), r#"WIRE_FAULT = "none""#, r#"WIRE_FAULT = "http10""#);
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (raw `GET /hello HTTP/1.1`): the status line says HTTP/1.0, expected HTTP/1.1"
+    );
+}
+
+#[test]
+fn a_non_standard_reason_phrase_gets_a_note_and_fails_where_asked() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "reason_case""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "pass", "{entry:#}");
+    assert!(
+        prose(&entry).contains("the status line says `200 Ok`; the standard reason phrase for 200 is `OK`"),
+        "{entry:#}"
+    );
+    edit(
+        pack.path(),
+        "info.toml",
+        r#"version = "HTTP/1.1","#,
+        r#"version = "HTTP/1.1", reason = "OK","#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (raw `GET /hello HTTP/1.1`): the status line's reason phrase is `Ok`, expected `OK`"
+    );
+    assert_eq!(detail(&entry, "reason phrase")["found"], "Ok");
+}
+
+#[test]
+fn an_encoded_body_is_compared_once_decoded() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "gzip_wrong_text""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r"^a gzip body, through a client \(GET /gzip/[a-z]{8}\): the body differs from the expected text \(first difference at byte 0: expected [a-z], found w\)$",
+        message(&entry),
+    );
+    let found = detail(&entry, "body")["found"].as_str().unwrap();
+    assert!(
+        found.starts_with("wrongwrong")
+            && found.contains("(after undoing Content-Encoding: gzip; 63 bytes were sent)"),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_content_length_of_the_uncompressed_text_is_blamed_on_the_length() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "gzip_length_uncompressed""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r"^a gzip body, through a client \(GET /gzip/[a-z]{8}\): the body is marked `Content-Encoding: gzip` but its gzip data stops before the end of the compressed stream: Content-Length is 64, the size of the text before compression; it must count the bytes sent, the compressed ones$",
+        message(&entry),
+    );
+    assert!(detail(&entry, "body (encoding)")["expected"] == "gzip data");
+}
+
+#[test]
+fn a_body_short_of_its_content_length_is_a_framing_failure() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "gzip_short""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r"^a gzip body, through a client \(GET /gzip/[a-z]{8}\): Content-Length says 97 bytes, but the connection closed after 87$",
+        message(&entry),
+    );
+}
+
+#[test]
+fn media_types_compare_without_case_unless_asked_exactly() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "type_case""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(
+        status(&entry),
+        "pass",
+        "`Text/Plain; Charset=UTF-8` is text/plain; charset=utf-8: {entry:#}"
+    );
+    edit(
+        pack.path(),
+        "info.toml",
+        r#"expect = { headers = { content-type = "text/plain; charset=utf-8" } }"#,
+        r#"expect = { headers_exact = { content-type = "text/plain; charset=utf-8" } }"#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "a media type (GET /hello): header `content-type` is `Text/Plain; Charset=UTF-8`, expected `text/plain; charset=utf-8`"
+    );
+}
+
+#[test]
+fn a_body_without_length_on_a_kept_connection_says_why_it_fails() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "unframed""#,
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (raw `GET /hello HTTP/1.1`): the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open"
+    );
+    assert!(
+        prose(&entry).contains("a client cannot know where a body with no length ends")
+            && prose(&entry).contains("Send `Content-Length: N`")
+            && prose(&entry).contains("close the connection after the response"),
+        "{entry:#}"
+    );
+}
+
+#[test]
+fn the_http_client_judges_a_body_without_length_as_raw_mode_does() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "unframed""#,
+    );
+    edit(
+        pack.path(),
+        "info.toml",
+        "raw = \"GET /hello HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n\"\nexpect = { status = 200, version",
+        "path = \"/hello\"\nexpect = { status = 200, version",
+    );
+    // A minute to wait for the body: the verdict comes from the silence, not the timeout.
+    edit(
+        pack.path(),
+        "info.toml",
+        "request_timeout_secs = 0.5\nenv = { WIRE",
+        "request_timeout_secs = 60\nenv = { WIRE",
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (GET /hello): the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open"
+    );
+    assert!(prose(&entry).contains("a client cannot know where a body with no length ends"));
+    assert!(entry["duration_ms"].as_u64().unwrap() < 60_000);
+}
+
+#[test]
+fn a_wrong_status_fails_at_once_whatever_the_body_does() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"WIRE_FAULT = "none""#,
+        r#"WIRE_FAULT = "wrong_status_unframed""#,
+    );
+    // With a minute to wait for the body, a check that read the body first
+    // would report its missing length after that minute; this one reports
+    // the status, which the head alone decides.
+    edit(
+        pack.path(),
+        "info.toml",
+        "request_timeout_secs = 0.5\nenv = { WIRE",
+        "request_timeout_secs = 60\nenv = { WIRE",
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "the status line (raw `GET /hello HTTP/1.1`): expected status 200 OK, got 404 Not Found"
+    );
+    assert!(entry["duration_ms"].as_u64().unwrap() < 60_000);
+    // What arrived of the body is still shown.
+    assert!(text(&entry, "response received").ends_with("no hello here"));
+}
+
+#[test]
+fn an_exchange_may_set_its_own_request_timeout() {
+    let pack = pack_copy();
+    // The passing run: /slow takes 700 ms, over the exercise's 500 ms, within its own 3 s.
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "pass", "{entry:#}");
+    edit(
+        pack.path(),
+        "info.toml",
+        "path = \"/slow\"\nrequest_timeout_secs = 3",
+        "path = \"/slow\"\nrequest_timeout_secs = 0.2",
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "timeout");
+    assert_eq!(
+        message(&entry),
+        "a slow answer, with a limit of its own (GET /slow): no response within 200 ms"
+    );
+}
+
+#[test]
+fn regex_classes_are_not_variables_and_doubled_braces_are_literal() {
+    let pack = pack_copy();
+    // `\p{L}` and `{{id}` are in the passing run's expectations; a class
+    // that does not match fails as a regex, not as an unknown variable.
+    edit(
+        pack.path(),
+        "info.toml",
+        r"body_regex = '^\p{L}+$'",
+        r"body_regex = '^\P{L}+$'",
+    );
+    let (entry, _) = run(pack.path(), "wire");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        r"the status line (raw `GET /hello HTTP/1.1`): the body does not match /^\P{L}+$/"
+    );
+}
+
+// ---- the server's side effects, in a folder of the check's own ----
+
+#[test]
+fn files_the_server_writes_are_checked_in_a_fresh_folder_given_as_an_argument() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "files");
+    assert_eq!(
+        (status(&entry), message(&entry)),
+        ("pass", "all 3 exchanges passed"),
+        "{entry:#}"
+    );
+    // The folder went to the server as `--directory DIR` and in `env`, and is gone now.
+    let output = text(&entry, "your server's output");
+    let caps = Regex::new(r"serving (\S+) \(SCRATCH=(\S+)\)")
+        .unwrap()
+        .captures(output)
+        .unwrap();
+    assert_eq!(&caps[1], &caps[2]);
+    assert!(caps[1].contains("backlings-http-"), "{output}");
+    assert!(
+        !Path::new(&caps[1]).exists(),
+        "the check's folder is removed after it"
+    );
+
+    // The same seeded names again, from a server that never writes: a file a
+    // previous run wrote cannot make it pass.
+    with_fault(
+        pack.path(),
+        r#"FILES_FAULT = "none""#,
+        r#"FILES_FAULT = "no_write""#,
+    );
+    let (entry, _) = run(pack.path(), "files");
+    assert_eq!(status(&entry), "fail");
+    assert_matches(
+        r"^upload a file \(POST /files/[a-z]{8}\.txt\): the server did not write \{temp_dir\}/[a-z]{8}\.txt \(no such file\)$",
+        message(&entry),
+    );
+    let files = detail(&entry, "files in the check's temporary folder");
+    assert_eq!(files["type"], "checklist");
+    let items = files["items"].as_array().unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| i["passed"].as_bool().unwrap())
+            .collect::<Vec<_>>(),
+        [false, true]
+    );
+    assert_matches(
+        r#"^DIR=\$\(mktemp -d\); FILES_FAULT=no_write SCRATCH="\$DIR" PORT=\d+ cargo run --quiet --bin files -- --directory "\$DIR"$"#,
+        text(&entry, "try it yourself"),
+    );
+}
+
+#[test]
+fn a_file_expected_gone_must_be_gone() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"FILES_FAULT = "none""#,
+        r#"FILES_FAULT = "no_delete""#,
+    );
+    let (entry, _) = run(pack.path(), "files");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "delete a file (DELETE /files/greeting.txt): the file {temp_dir}/greeting.txt is there; it should not be"
+    );
+}
+
+// ---- connections: bind and accept, connections opened up front, turns ----
+
+#[test]
+fn a_connect_only_exchange_sees_the_server_accept() {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "listen");
+    assert_eq!(
+        (status(&entry), message(&entry)),
+        ("pass", "all 5 exchanges passed"),
+        "{entry:#}"
+    );
+    with_fault(
+        pack.path(),
+        r#"LISTEN_MODE = "accept""#,
+        r#"LISTEN_MODE = "never_accept""#,
+    );
+    let (entry, _) = run(pack.path(), "listen");
+    assert_eq!(status(&entry), "fail");
+    assert_eq!(
+        message(&entry),
+        "bind and accept (connect): the server listens, but did not accept the connection within 500 ms"
+    );
+    assert!(prose(&entry).contains("call `listener.accept()`"));
+}
+
+#[test]
+fn a_server_on_ipv6_loopback_only_is_told_so() {
+    let pack = pack_copy();
+    with_fault(
+        pack.path(),
+        r#"LISTEN_MODE = "accept""#,
+        r#"LISTEN_MODE = "ipv6_only""#,
+    );
+    let (entry, _) = run(pack.path(), "listen");
+    assert_eq!(status(&entry), "error");
+    assert_matches(
+        r"^your server listens on \[::1\]:(\d+), the IPv6 loopback, only; the checks connect to 127\.0\.0\.1:\d+, where nothing listens$",
+        message(&entry),
+    );
+    assert!(prose(&entry).contains("Bind 127.0.0.1"));
+}
+
+/// `turns` with `pattern` set, from a server that serves one connection at a time.
+fn one_at_a_time(pattern: &str) -> (TempDir, Value) {
+    let pack = pack_copy();
+    let (entry, _) = run(pack.path(), "turns");
+    assert_eq!(status(&entry), "pass", "{entry:#}");
+    edit(
+        pack.path(),
+        "info.toml",
+        r#"pattern = "interleaved""#,
+        &format!(r#"pattern = "{pattern}""#),
+    );
+    let (entry, _) = run(pack.path(), "turns");
+    assert_eq!(status(&entry), "pass", "{pattern}, threads: {entry:#}");
+    with_fault(
+        pack.path(),
+        r#"TURNS_MODE = "threads""#,
+        r#"TURNS_MODE = "one_at_a_time""#,
+    );
+    let (entry, _) = run(pack.path(), "turns");
+    assert_eq!(status(&entry), "fail");
+    (pack, entry)
+}
+
+#[test]
+fn complete_requests_sent_at_once_catch_a_server_of_one_connection_at_a_time() {
+    let (pack, entry) = one_at_a_time("at_once");
+    assert_eq!(
+        message(&entry),
+        "clients taking turns (raw `GET /t HTTP/1.1`): 3 complete requests were sent at once, and connection 3 got no response within 500 ms"
+    );
+    let command = text(
+        &entry,
+        "then, in another terminal: clients send whole requests at once",
+    );
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed: the concurrency line is not replayed");
+        return;
+    }
+    for (mode, answered) in [("one_at_a_time", false), ("threads", true)] {
+        let out = replay_against_turns(pack.path(), mode, command);
+        assert_eq!(out.contains("turn /t"), answered, "{mode}: {out}");
+    }
+}
+
+#[test]
+fn rounds_on_kept_connections_catch_a_server_of_one_connection_at_a_time() {
+    let (_pack, entry) = one_at_a_time("rounds");
+    assert_eq!(
+        message(&entry),
+        "clients taking turns (raw `GET /t HTTP/1.1`): connection 2 got no response within 500 ms while connection 1 stayed open"
+    );
+}
+
+#[test]
+fn the_try_it_yourself_line_reproduces_a_concurrency_failure() {
+    let (pack, entry) = one_at_a_time("interleaved");
+    assert_eq!(
+        message(&entry),
+        "clients taking turns (raw `GET /t HTTP/1.1`): with 3 connections open, connection 3 got no response within 500 ms while connections 1 to 2 had not finished sending theirs"
+    );
+    let command = text(
+        &entry,
+        "then, in another terminal: one client sends all but the last byte",
+    );
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed: the concurrency line is not replayed");
+        return;
+    }
+    // The same line against the same server started by hand: the last client
+    // gets no answer; against a server with a thread per connection, it does.
+    for (mode, answered) in [("one_at_a_time", false), ("threads", true)] {
+        let out = replay_against_turns(pack.path(), mode, command);
+        assert_eq!(out.contains("turn /t"), answered, "{mode}: {out}");
+    }
+}
+
+fn replay_against_turns(pack: &Path, mode: &str, command: &str) -> String {
+    let port = Regex::new(r"127\.0\.0\.1:(\d+)")
+        .unwrap()
+        .captures(command)
+        .unwrap()[1]
+        .to_string();
+    let mut server = Command::new(pack.join("exercises/target/debug/turns"))
+        .env("PORT", &port)
+        .env("TURNS_MODE", mode)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    // Wait until it listens, without a connection it would have to serve
+    // (a probe would hold the one-at-a-time server): its socket in /proc.
+    while !listens_on(server.id(), port.parse().unwrap()) {
+        assert!(
+            Instant::now() < deadline,
+            "the server did not start for the replay"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+    // Only the last client's answer is kept: the holders' output is discarded.
+    let last_only = command.replacen(" & ", " >/dev/null & ", 2);
+    let out = Command::new("sh").args(["-c", &last_only]).output().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Does process `pid` own a listening socket on `port` (from /proc/net/tcp)?
+fn listens_on(pid: u32, port: u16) -> bool {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.flatten()
+                .filter_map(|fd| {
+                    let link = std::fs::read_link(fd.path()).ok()?;
+                    Some(
+                        link.to_str()?
+                            .strip_prefix("socket:[")?
+                            .strip_suffix(']')?
+                            .to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    table.lines().skip(1).any(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        f.len() > 9
+            && f[3] == "0A"
+            && f[1].ends_with(&format!(":{port:04X}"))
+            && inodes.iter().any(|i| i == f[9])
+    })
 }

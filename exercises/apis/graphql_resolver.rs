@@ -28,7 +28,9 @@
 //       "Field \"posts\" of type \"[Post]\" must have a selection of subfields."}]}
 //   `name { … }` (a scalar with a selection) → {"errors": [{"message":
 //       "Field \"name\" must not have a selection since type \"String\" has no subfields."}]}
-//   (the scalar types: id is "ID", name, email and title are "String")
+//   (the scalar types: id is "ID", name, email and title are "String"; an
+//   ID goes over the wire as a JSON string, "2", even when it looks like a
+//   number: the spec says so, and clients treat it as opaque)
 //   a syntax error → {"errors": [{"message": "Syntax Error: …"}]}
 //
 // Write `resolve_user` (and a `resolve_post` for the nested posts) so that each

@@ -6,8 +6,13 @@
 // Six months later three code paths disagree about what a valid email is. The
 // usual split: the handler only translates HTTP to a call and the result back to
 // HTTP; the service owns the business rules, once, for every caller; the
-// repository stores and fetches exactly what it is given — in production it is
-// SQL, and SQL is a bad place to hide policy.
+// repository stores and fetches exactly what it is given. In production it is
+// SQL, and the database still guards the invariants the schema declares (see
+// schema_constraints): the UNIQUE index on email is the backstop that holds
+// when two sign-ups race past any check the service makes ("is it taken?" and
+// then "insert" are two steps; another request can land between them). What
+// does not belong in the storage layer is product policy tucked into queries:
+// who becomes admin, how two emails compare.
 //
 // Move the rules into `UserService::register` (the handler then just calls it and
 // maps the result to a status), and take the two decisions hidden in the
@@ -23,6 +28,10 @@ mod repository {
         pub is_admin: bool,
     }
 
+    /// The UNIQUE constraint's violation, as the database driver reports it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct DuplicateEmail;
+
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct NewUser {
         pub name: String,
@@ -37,8 +46,17 @@ mod repository {
     }
 
     impl UserRepository {
-        /// Ids count up from 1 like an autoincrement key.
-        pub fn insert(&mut self, new: NewUser) -> User {
+        /// Ids count up from 1 like an autoincrement key. A second row with
+        /// the same email is refused, as `UNIQUE (email)` refuses it.
+        pub fn insert(&mut self, new: NewUser) -> Result<User, DuplicateEmail> {
+            // Emails are case-insensitive.
+            if self
+                .users
+                .iter()
+                .any(|u| u.email.eq_ignore_ascii_case(&new.email))
+            {
+                return Err(DuplicateEmail);
+            }
             let user = User {
                 id: self.users.len() as u64 + 1,
                 name: new.name,
@@ -47,7 +65,7 @@ mod repository {
                 is_admin: new.is_admin || self.users.is_empty(),
             };
             self.users.push(user.clone());
-            user
+            Ok(user)
         }
 
         pub fn find_by_email(&self, email: &str) -> Option<&User> {
@@ -148,11 +166,13 @@ mod handler {
         if repo.find_by_email(&email).is_some() {
             return Response::new(409, "email is already registered");
         }
-        let user = repo.insert(NewUser {
+        let Ok(user) = repo.insert(NewUser {
             name: name.to_string(),
             email,
             is_admin: false,
-        });
+        }) else {
+            return Response::new(409, "email is already registered");
+        };
         Response::new(201, format!("created user {}", user.id))
     }
 
@@ -190,7 +210,7 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::handler::{RegisterForm, Response};
-    use super::repository::{NewUser, User, UserRepository};
+    use super::repository::{DuplicateEmail, NewUser, User, UserRepository};
     use super::service::{RegisterError, UserService};
     use super::*;
 
@@ -270,11 +290,13 @@ mod tests {
     #[test]
     fn repository_stores_exactly_what_it_is_given() {
         let mut repo = UserRepository::default();
-        let stored = repo.insert(NewUser {
-            name: "Bob".into(),
-            email: "Bob@Example.com".into(),
-            is_admin: false,
-        });
+        let stored = repo
+            .insert(NewUser {
+                name: "Bob".into(),
+                email: "Bob@Example.com".into(),
+                is_admin: false,
+            })
+            .expect("a new email");
         assert_eq!(
             stored,
             User {
@@ -290,6 +312,22 @@ mod tests {
             repo.find_by_email("bob@example.com"),
             None,
             "lookups are exact: normalising emails is the service's rule"
+        );
+    }
+
+    #[test]
+    fn repository_refuses_the_same_email_like_a_unique_index() {
+        let mut repo = UserRepository::default();
+        let new = |email: &str| NewUser {
+            name: "Bob".into(),
+            email: email.into(),
+            is_admin: false,
+        };
+        repo.insert(new("bob@example.com")).expect("a new email");
+        assert_eq!(repo.insert(new("bob@example.com")), Err(DuplicateEmail));
+        assert!(
+            repo.insert(new("Bob@example.com")).is_ok(),
+            "the index compares exactly: folding case is the service's rule"
         );
     }
 

@@ -14,6 +14,6 @@
 -- Write a query that returns one row per category_id of the products table,
 -- in any order, with these columns (named so):
 --
---   category_id | products | average_price | units_in_stock
---   ------------+----------+---------------+---------------
---   the group   | how many | AVG of price  | SUM of stock
+--   category_id | products | average_price_cents | units_in_stock
+--   ------------+----------+---------------------+---------------
+--   the group   | how many | AVG of price_cents  | SUM of stock

@@ -14,7 +14,7 @@
 -- Write a query that returns one row per month that has at least one order
 -- that was not cancelled, oldest month first, with these columns:
 --
---   month   | orders                   | revenue
+--   month   | orders                   | revenue_cents
 --   --------+--------------------------+----------------------------------
---   2026-01 | number of orders (not    | sum of quantity * unit_price over
---           | cancelled) in that month | the items of those orders
+--   2026-01 | number of orders (not    | sum of quantity * unit_price_cents
+--           | cancelled) in that month | over the items of those orders

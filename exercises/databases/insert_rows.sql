@@ -12,10 +12,11 @@
 -- The statements below work on this copy of the shop only. Rewrite them so
 -- that they work on any copy:
 --   1. add the category 'garden';
---   2. then add its two products, in this order: 'Garden hose' at 24.90 with
---      10 in stock, then 'Pruning shears' at 18.50 with the default stock.
+--   2. then add its two products, in this order: 'Garden hose' at 24.90 (2490
+--      cents) with 10 in stock, then 'Pruning shears' at 18.50 (1850 cents)
+--      with the default stock.
 -- Leave every id to the database; look the category up by its name.
 
 INSERT INTO categories VALUES (5, 'garden');
-INSERT INTO products VALUES (13, 'Garden hose', 5, 24.90, 10);
-INSERT INTO products VALUES (14, 'Pruning shears', 5, 18.50, 0);
+INSERT INTO products VALUES (13, 'Garden hose', 5, 2490, 10);
+INSERT INTO products VALUES (14, 'Pruning shears', 5, 1850, 0);

@@ -8,7 +8,10 @@
 // - lazily: a read of an expired key answers "not found" and removes it;
 // - periodically: a sweep removes expired keys nobody reads any more, or
 //   memory fills up with dead sessions.
-// Writing a key again starts its TTL again (Redis `SET` does the same).
+// Here, writing a key always gives it a new TTL: `set` takes one. Redis has
+// three behaviours worth knowing: a plain `SET key value` drops the old TTL
+// (the key then lives forever — a classic way to leak sessions), `SET … EX n`
+// sets a new one, and `SET … KEEPTTL` keeps the old deadline.
 //
 // Time comes from a `Clock` the store is given, not from the system: tests (and
 // you) can then move time forward by hand instead of sleeping.

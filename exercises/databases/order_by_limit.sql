@@ -13,11 +13,11 @@
 -- name and price of the 3 most expensive products, most expensive first;
 -- products of the same price in alphabetical order of their name:
 --
---   name       | price
---   -----------+------
---   Desk chair | 249.0
+--   name       | price_cents
+--   -----------+------------
+--   Desk chair | 24900
 --   ...
 
-SELECT name, price
+SELECT name, price_cents
   FROM products
  LIMIT 3;

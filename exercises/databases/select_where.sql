@@ -8,11 +8,12 @@
 -- with 12 million, because WHERE is where the database can use an index.
 --
 -- Write a query that returns the name and price of every product that costs
--- less than 20.00 and is in stock (stock above 0), in any order:
+-- less than 20.00 (prices are in cents: price_cents < 2000) and is in stock
+-- (stock above 0), in any order:
 --
---   name      | price
---   ----------+------
---   Mouse     | 19.9
+--   name      | price_cents
+--   ----------+------------
+--   Mouse     | 1990
 --   ...
 --
 -- The shop's tables are in exercises/databases/fixtures/shop.sql. Every check

@@ -5,9 +5,15 @@
 -- statements, each write is kept the moment it runs: if the third one fails
 -- (a constraint, a lost connection, a deploy killing the process), the money
 -- has left account 1 and arrived nowhere, and the ledger disagrees with the
--- balances. Between BEGIN and COMMIT the writes become one unit: when
--- anything fails before COMMIT, the application stops and rolls back, and
--- none of them happened.
+-- balances. Between BEGIN and COMMIT the writes become one unit — but only
+-- if the application does its part. In SQLite (and MySQL), a statement that
+-- fails inside a transaction undoes that one statement and leaves the
+-- transaction OPEN, the earlier writes still in it: a script that carries on
+-- and reaches COMMIT commits a half transfer. When a statement fails, the
+-- application must stop and send ROLLBACK (PostgreSQL refuses every further
+-- statement of a failed transaction until then). The runner here behaves as
+-- a careful application does: it stops at the first error and rolls back
+-- what is open.
 --
 -- The statements below move 150.00 (15000 cents) from account 1 to account
 -- 2 and record it in the ledger. They are right, one by one. Make them one

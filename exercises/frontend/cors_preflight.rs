@@ -3,12 +3,22 @@
 // Browsers keep a page from reading responses from another origin (scheme,
 // host and port): otherwise any site you visit could call your bank's API with
 // your cookies and read the answer. CORS is how an API lifts that rule for the
-// front ends it trusts. Before a request that could change something (PUT,
-// DELETE, a JSON body, an Authorization header) the browser sends a preflight:
-// `OPTIONS` with `Origin`, `Access-Control-Request-Method` and
-// `Access-Control-Request-Headers`, and sends the real request only if the
-// answer allows it. Then it lets the page read the real response only if that
-// carries `Access-Control-Allow-Origin` with the page's origin.
+// front ends it trusts.
+//
+// Not every cross-origin request is asked about first. A "simple" request —
+// GET, HEAD or POST, with only safelisted headers (Accept, Accept-Language,
+// Content-Language, Content-Type) and a Content-Type of
+// application/x-www-form-urlencoded, multipart/form-data or text/plain — goes
+// straight out, cookies and all, exactly as a plain HTML form could send it;
+// CORS only decides whether the page may READ the answer. So a form POST that
+// changes state reaches your server without any preflight: that is CSRF's
+// territory (SameSite cookies, CSRF tokens), not CORS's. Anything else — PUT,
+// DELETE or PATCH, an Authorization or X-… header, a JSON Content-Type — makes
+// the browser send a preflight first: `OPTIONS` with `Origin`,
+// `Access-Control-Request-Method` and `Access-Control-Request-Headers`, and the
+// real request only if the answer allows it. Then it lets the page read the
+// real response only if that carries `Access-Control-Allow-Origin` with the
+// page's origin.
 //
 // The fix everyone copies — `Access-Control-Allow-Origin: *` on everything —
 // lets every site read your API. Loose matching is as bad:

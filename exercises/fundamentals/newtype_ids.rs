@@ -6,11 +6,11 @@
 // compile error, at zero runtime cost. Keep the field private and give the type
 // validated constructors (`new`, `FromStr`, `TryFrom`), and every value in the
 // program is known-good: no handler re-checks that an id is non-zero or that an
-// email was lower-cased before it became a lookup key.
+// email's domain was lower-cased before it became a lookup key.
 //
 // The types live in `mod ids` so that outside code cannot build `UserId(0)`.
 // Write their constructors and text forms: `usr_42` / `ord_42` for ids, a
-// trimmed, lower-cased address for `Email`.
+// trimmed address with its domain lower-cased for `Email`.
 
 mod ids {
     use std::fmt;
@@ -120,10 +120,16 @@ mod ids {
 
     impl std::error::Error for EmailError {}
 
-    /// A syntactically plausible address, trimmed and lower-cased, so that two
-    /// spellings of one address compare (and index) equal: something before the
-    /// @, and after it a domain name — labels of letters, digits and `-`,
-    /// separated by dots, at least two of them.
+    /// A syntactically plausible address, trimmed, its domain lower-cased, so
+    /// that two spellings of one address compare (and index) equal: something
+    /// before the @, kept as written, and after it a domain name — labels of
+    /// letters, digits and `-`, separated by dots, at least two of them.
+    ///
+    /// Domains ignore case (RFC 4343); the local part may not (RFC 5321 leaves
+    /// it to the receiving server). Folding `Ada@` and `ada@` into one account
+    /// is a product decision — nearly every provider treats them alike, so
+    /// most sign-up flows do it — made where accounts are matched, not in the
+    /// type that says what an address is.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct Email(String);
 
@@ -137,7 +143,7 @@ mod ids {
         type Error = EmailError;
 
         fn try_from(text: &str) -> Result<Self, Self::Error> {
-            todo!("trim and lower-case `text`, split it at the @, check both parts")
+            todo!("trim `text`, split it at the @, check both parts, lower-case the domain")
         }
     }
 
@@ -243,19 +249,24 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_trimmed_and_lower_cased() {
+    fn emails_are_trimmed_and_their_domain_lower_cased() {
         let email = Email::try_from("  Ada.Lovelace@Example.COM \n").expect("a valid address");
-        assert_eq!(email.as_str(), "ada.lovelace@example.com");
-        assert_eq!(email.to_string(), "ada.lovelace@example.com");
+        assert_eq!(email.as_str(), "Ada.Lovelace@example.com");
+        assert_eq!(email.to_string(), "Ada.Lovelace@example.com");
     }
 
     #[test]
     fn two_spellings_of_one_address_are_one_email() {
-        let emails: HashSet<Email> = ["ada@example.com", "ADA@example.com", " ada@EXAMPLE.com"]
+        let emails: HashSet<Email> = ["ada@example.com", "ada@Example.COM", " ada@EXAMPLE.com"]
             .into_iter()
             .map(|e| Email::try_from(e).expect("valid"))
             .collect();
         assert_eq!(emails.len(), 1);
+        assert_ne!(
+            Email::try_from("ada@example.com"),
+            Email::try_from("ADA@example.com"),
+            "the local part keeps its case: folding it is the product's call"
+        );
     }
 
     #[test]

@@ -55,12 +55,15 @@ pub struct ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!("\"line 7: quantity must be at least 1\"")
+        todo!("\"line 7 is invalid\": the cause is not repeated here, `source()` hands it out")
     }
 }
 
+// The cause is exposed ONCE, through `source()`, and kept out of `Display`:
+// reporters (anyhow's `{:#}`, tracing, the `main` below) walk `source()` and
+// print every link, so a Display that also included the cause would print it
+// twice ("line 7: quantity must be at least 1: quantity must be at least 1").
 impl Error for ImportError {
-    // Error reporters walk `source()` to print the whole chain of causes.
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         Some(&self.error)
     }
@@ -93,8 +96,10 @@ fn main() {
         Ok(lines) => println!("imported {} lines", lines.len()),
         Err(err) => {
             println!("rejected upload: {err}");
-            if let Some(cause) = err.source() {
-                println!("  caused by: {cause}");
+            let mut cause = err.source();
+            while let Some(error) = cause {
+                println!("  caused by: {error}");
+                cause = error.source();
             }
         }
     }
@@ -178,7 +183,24 @@ mod tests {
             line: 7,
             error: LineError::ZeroQuantity,
         };
-        assert_eq!(err.to_string(), "line 7: quantity must be at least 1");
+        assert_eq!(err.to_string(), "line 7 is invalid");
+    }
+
+    #[test]
+    fn the_cause_is_the_source_not_part_of_the_message() {
+        let err = ImportError {
+            line: 3,
+            error: LineError::InvalidPrice("1e3".into()),
+        };
+        assert!(
+            !err.to_string().contains("unit price"),
+            "the cause is printed by whoever walks source()"
+        );
+        let cause = err.source().expect("the line error is the source");
+        assert_eq!(
+            cause.to_string(),
+            "unit price \"1e3\" is not a whole number of cents"
+        );
     }
 
     #[test]

@@ -4,10 +4,14 @@
 // `customer_id` and `gift_wrap`. Get the mapping wrong and every request is a 400
 // ("missing field `customer_id`") — or worse, the response goes out as
 // `{"order_id": ...}` and the app shows an empty screen. serde's derive macros do the
-// mapping from attributes: `#[serde(rename_all = "camelCase")]` on a struct,
-// `#[serde(default)]` for a field older clients do not send, and
-// `#[serde(skip_serializing_if = "Option::is_none")]` to leave an absent value out
-// rather than send `null`.
+// mapping, steered by attributes on the structs: the wire's names, a field older
+// clients do not send, a value to leave out rather than send as `null`.
+//
+// The numbers come from the client too. A quantity times a price that does not
+// fit in a u64 panics in a debug build and silently WRAPS in a release build:
+// a huge order billed as a few cents. Money arithmetic on input is checked
+// (`checked_mul`, `checked_add`), and an impossible total is the client's
+// problem: 422 Unprocessable Content, not a 500.
 //
 // Write `create_order` (parse with `serde_json::from_str`, answer with
 // `serde_json::to_string`), then add the attributes the tests ask for.
@@ -64,7 +68,7 @@ fn error(status: u16, message: impl Into<String>) -> Response {
 /// `CreateOrder`, 422 when it is valid JSON but orders nothing.
 pub fn create_order(body: &str, order_id: u64) -> Response {
     todo!(
-        "parse `body` into a `CreateOrder` (a 400 through `error` if that fails), 422 if it has no items, else 201 with an `OrderCreated` as JSON"
+        "parse `body` into a `CreateOrder` (a 400 through `error` if that fails), 422 if it has no items or its total overflows, else 201 with an `OrderCreated` as JSON"
     )
 }
 
@@ -174,6 +178,28 @@ mod tests {
             message.contains("customerId"),
             "the error should name `customerId`: {message:?}"
         );
+    }
+
+    #[test]
+    fn a_total_that_overflows_is_a_422_not_a_wrapped_number() {
+        // u64::MAX cents, twice: the product does not fit in a u64. Unchecked,
+        // a release build wraps around to a tiny total and bills it.
+        let body = format!(
+            r#"{{"customerId": 7, "items": [{{"sku": "A", "quantity": 2, "unitPriceCents": {}}}]}}"#,
+            u64::MAX
+        );
+        let response = create_order(&body, 1);
+        assert_eq!(response.status, 422, "body: {}", response.body);
+        assert_eq!(
+            body_json(&response),
+            json!({ "error": "the order total is too large" })
+        );
+        // The fee alone can tip a total over the edge too.
+        let body = format!(
+            r#"{{"customerId": 7, "giftWrap": true, "items": [{{"sku": "A", "quantity": 1, "unitPriceCents": {}}}]}}"#,
+            u64::MAX - 1
+        );
+        assert_eq!(create_order(&body, 1).status, 422);
     }
 
     #[test]

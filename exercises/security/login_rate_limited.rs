@@ -14,6 +14,17 @@
 //     failures for unknown usernames too: a lock that only real accounts get
 //     would enumerate them again. A successful login clears the count.
 //
+// The price of a per-username lock: anyone who knows a username can lock its
+// owner out, on purpose, forever, by failing five times every 15 minutes —
+// a denial of service against your own users (and your support desk). Real
+// systems soften it: lock for minutes that grow with each round rather than
+// for good; throttle per source address as well, so one attacker cannot lock
+// thousands of accounts; let a device that logged in successfully before keep
+// trying (a signed "known device" cookie); ask for a CAPTCHA instead of
+// refusing; alert the owner and offer a reset link. And against password
+// spraying (one common password tried on every account, under any per-user
+// threshold) only per-source limits, breached-password checks and MFA help.
+//
 // Passwords are stored as argon2 PHC strings (hashed at start-up here).
 // Users: ada / "correct horse battery staple", grace / "amazing grace 1906".
 //

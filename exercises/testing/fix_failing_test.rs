@@ -9,8 +9,17 @@
 // per process, so the test fails on most runs and passes on a few — a "flaky" test
 // that teaches everyone to ignore red builds.
 //
-// Leave `average_basket_dollars` and `coupon_usage` exactly as they are. Rewrite
-// the two failing tests so they check the same facts in a way that can hold.
+// Mind where the float comes from: `average_basket_dollars` turns cents into
+// f64 dollars and sums them. That is the root problem, and a tolerance in the
+// test only hides it for an average shown in a weekly report. Money that is
+// added up, stored or billed stays in integer cents until it is displayed
+// (the shop's tables and every other exercise here do just that); an f64 sum
+// of prices drifts by fractions of a cent, and a total compared with `==`
+// then fails in the books, not only in a test.
+//
+// Leave `average_basket_dollars` and `coupon_usage` exactly as they are (the
+// report's chart only needs an approximate average). Rewrite the two failing
+// tests so they check the same facts in a way that can hold.
 
 use std::collections::HashMap;
 

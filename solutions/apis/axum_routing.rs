@@ -1,9 +1,8 @@
 // Routing with axum: every path answers on purpose, including the ones you never wrote.
 //
 // A router maps a method and a path to a handler. What it does with everything
-// else matters as much: load balancers and uptime monitors call /health every
-// few seconds and pull an instance out of rotation when it does not answer 200,
-// and clients that hit a typo'd URL get axum's default 404 with an EMPTY body —
+// else matters as much: clients that hit a typo'd URL get axum's default 404
+// with an EMPTY body —
 // which their JSON parser then chokes on, and your on-call engineer reads
 // "unexpected end of input" in someone else's logs instead of "no route".
 // A fallback handler gives every unmatched request the same JSON error shape as
@@ -12,11 +11,11 @@
 // The runner starts this server with PORT set and sends:
 //
 //   GET /            → 200, the text `backlings notes API`
-//   GET /health      → 200, {"status": "ok"} (Content-Type: application/json)
+//   GET /version     → 200, {"version": "1.4.2"} (Content-Type: application/json)
 //   any other path   → 404, {"error": "no route for METHOD /the/path"},
 //                      e.g. {"error": "no route for DELETE /a/b"}
 //
-// Add the /health route and a fallback to `app`. `Router::route` takes a path
+// Add the /version route and a fallback to `app`. `Router::route` takes a path
 // and a method router (`get(handler)`); `Router::fallback` takes a handler that
 // runs when no route matched; `Json(value)` answers with JSON.
 
@@ -29,7 +28,7 @@ use serde_json::json;
 fn app() -> Router {
     Router::new()
         .route("/", get(index))
-        .route("/health", get(health))
+        .route("/version", get(version))
         .fallback(no_route)
 }
 
@@ -37,8 +36,8 @@ async fn index() -> &'static str {
     "backlings notes API"
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+async fn version() -> Json<serde_json::Value> {
+    Json(json!({ "version": "1.4.2" }))
 }
 
 /// Runs for every request no route matched, whatever its method.

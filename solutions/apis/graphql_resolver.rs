@@ -28,7 +28,9 @@
 //       "Field \"posts\" of type \"[Post]\" must have a selection of subfields."}]}
 //   `name { … }` (a scalar with a selection) → {"errors": [{"message":
 //       "Field \"name\" must not have a selection since type \"String\" has no subfields."}]}
-//   (the scalar types: id is "ID", name, email and title are "String")
+//   (the scalar types: id is "ID", name, email and title are "String"; an
+//   ID goes over the wire as a JSON string, "2", even when it looks like a
+//   number: the spec says so, and clients treat it as opaque)
 //   a syntax error → {"errors": [{"message": "Syntax Error: …"}]}
 //
 // Write `resolve_user` (and a `resolve_post` for the nested posts) so that each
@@ -53,7 +55,8 @@ fn resolve_user(user: &User, selection: &[Field]) -> Result<Value, String> {
     let mut object = Map::new();
     for field in selection {
         let value = match field.name.as_str() {
-            "id" => scalar(field, "ID", json!(user.id))?,
+            // The spec serialises an `ID` as a string, whatever it looks like inside.
+            "id" => scalar(field, "ID", json!(user.id.to_string()))?,
             "name" => scalar(field, "String", json!(user.name))?,
             "email" => scalar(field, "String", json!(user.email))?,
             "posts" => {
@@ -81,7 +84,7 @@ fn resolve_post(post: &Post, selection: &[Field]) -> Result<Value, String> {
     let mut object = Map::new();
     for field in selection {
         let value = match field.name.as_str() {
-            "id" => scalar(field, "ID", json!(post.id))?,
+            "id" => scalar(field, "ID", json!(post.id.to_string()))?,
             "title" => scalar(field, "String", json!(post.title))?,
             other => return Err(unknown_field(other, "Post")),
         };

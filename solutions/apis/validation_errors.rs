@@ -11,6 +11,14 @@
 // form that reports one mistake per round trip ("title empty"… fix… "email
 // invalid"… fix…) is how users give up. Report every invalid field at once.
 //
+// One error shape for the whole API, so clients parse it once: here
+// `{"errors": {field: message}}` for invalid fields and `{"error": message}`
+// for a request that could not be read at all. RFC 9457 ("Problem Details for
+// HTTP APIs") standardises such an envelope — `Content-Type:
+// application/problem+json` with `type`, `title`, `status`, `detail`, and
+// extension members like this `errors` map — and a public API does well to
+// adopt it rather than invent its own.
+//
 // POST /talks {"title": "…", "email": "…"} — the runner expects:
 //
 //   valid                 → 201 {"id": <n>, "title": "…", "email": "…"}
@@ -18,15 +26,14 @@
 //                           invalid field, messages exactly:
 //        title empty or only spaces (or missing) → "must not be empty"
 //        title over 80 characters (characters, not bytes) → "must be at most 80 characters"
-//        email (or missing) that is not `local@domain.tld` → "must be an email address"
-//                           (one @, non-empty local part, a domain of dot-separated
-//                           non-empty labels, at least two, no spaces anywhere)
+//        email (or missing) that `looks_like_email` refuses → "must be an email address"
+//                           (the helper is written: email syntax is newtype_ids' lesson)
 //   not JSON, broken JSON, a value of the wrong type
 //                         → axum's status (415, 400, 422) with a JSON body
 //                           {"error": "<axum's message>"}
 //
 // Make `create_talk` take `Result<Json<NewTalk>, JsonRejection>` and turn a
-// rejection into JSON; make `validate` collect every error; fix the rules.
+// rejection into JSON; make `validate` collect every error; fix the title rules.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -16,6 +16,10 @@ mod repository {
         pub is_admin: bool,
     }
 
+    /// The UNIQUE constraint's violation, as the database driver reports it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct DuplicateEmail;
+
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct NewUser {
         pub name: String,
@@ -31,7 +35,12 @@ mod repository {
 
     impl UserRepository {
         /// Store `new` as given; ids count up from 1 like an autoincrement key.
-        pub fn insert(&mut self, new: NewUser) -> User {
+        /// A second row with the same email is refused, exactly as
+        /// `UNIQUE (email)` refuses it: the invariant the schema declares.
+        pub fn insert(&mut self, new: NewUser) -> Result<User, DuplicateEmail> {
+            if self.users.iter().any(|u| u.email == new.email) {
+                return Err(DuplicateEmail);
+            }
             let user = User {
                 id: self.users.len() as u64 + 1,
                 name: new.name,
@@ -39,7 +48,7 @@ mod repository {
                 is_admin: new.is_admin,
             };
             self.users.push(user.clone());
-            user
+            Ok(user)
         }
 
         /// Exact match, like `WHERE email = ?`.
@@ -55,7 +64,7 @@ mod repository {
 
 /// The business rules of registration, whatever the caller is.
 mod service {
-    use super::repository::{NewUser, User, UserRepository};
+    use super::repository::{DuplicateEmail, NewUser, User, UserRepository};
     use std::fmt;
 
     pub const MAX_NAME_CHARS: usize = 50;
@@ -104,22 +113,26 @@ mod service {
             if name.chars().count() > MAX_NAME_CHARS {
                 return Err(RegisterError::NameTooLong);
             }
-            // Normalised before both the lookup and the insert, so the
-            // repository's exact match is a case-insensitive uniqueness check.
+            // Lower-casing the whole address is this product's rule (RFC 5321
+            // lets the local part differ by case; almost no provider does).
+            // Normalised before the insert, the index's exact comparison is a
+            // case-insensitive uniqueness check.
             let email = email.trim().to_lowercase();
             match email.split_once('@') {
                 Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {}
                 _ => return Err(RegisterError::InvalidEmail),
             }
-            if self.repo.find_by_email(&email).is_some() {
-                return Err(RegisterError::EmailTaken);
-            }
             let is_admin = self.repo.count() == 0;
-            Ok(self.repo.insert(NewUser {
-                name: name.to_string(),
-                email,
-                is_admin,
-            }))
+            // No "is it taken?" lookup first: that check-then-act races with a
+            // concurrent sign-up. The unique index decides, atomically, and its
+            // violation becomes the domain's error.
+            self.repo
+                .insert(NewUser {
+                    name: name.to_string(),
+                    email,
+                    is_admin,
+                })
+                .map_err(|DuplicateEmail| RegisterError::EmailTaken)
         }
     }
 }
@@ -181,12 +194,14 @@ fn main() {
         println!("POST /users {email:<16} → {} {}", response.status, response.body);
     }
     println!("{} user(s) registered", service.repository().count());
+    let ada = service.repository().find_by_email("ada@example.com");
+    println!("ada@example.com is user {:?}", ada.map(|user| user.id));
 }
 
 #[cfg(test)]
 mod tests {
     use super::handler::{RegisterForm, Response};
-    use super::repository::{NewUser, User, UserRepository};
+    use super::repository::{DuplicateEmail, NewUser, User, UserRepository};
     use super::service::{RegisterError, UserService};
     use super::*;
 
@@ -266,11 +281,13 @@ mod tests {
     #[test]
     fn repository_stores_exactly_what_it_is_given() {
         let mut repo = UserRepository::default();
-        let stored = repo.insert(NewUser {
-            name: "Bob".into(),
-            email: "Bob@Example.com".into(),
-            is_admin: false,
-        });
+        let stored = repo
+            .insert(NewUser {
+                name: "Bob".into(),
+                email: "Bob@Example.com".into(),
+                is_admin: false,
+            })
+            .expect("a new email");
         assert_eq!(
             stored,
             User {
@@ -286,6 +303,22 @@ mod tests {
             repo.find_by_email("bob@example.com"),
             None,
             "lookups are exact: normalising emails is the service's rule"
+        );
+    }
+
+    #[test]
+    fn repository_refuses_the_same_email_like_a_unique_index() {
+        let mut repo = UserRepository::default();
+        let new = |email: &str| NewUser {
+            name: "Bob".into(),
+            email: email.into(),
+            is_admin: false,
+        };
+        repo.insert(new("bob@example.com")).expect("a new email");
+        assert_eq!(repo.insert(new("bob@example.com")), Err(DuplicateEmail));
+        assert!(
+            repo.insert(new("Bob@example.com")).is_ok(),
+            "the index compares exactly: folding case is the service's rule"
         );
     }
 

@@ -3,7 +3,7 @@
 WITH order_totals AS (
     SELECT o.id,
            strftime('%Y-%m', o.placed_at)  AS month,
-           SUM(i.quantity * i.unit_price)  AS total
+           SUM(i.quantity * i.unit_price_cents) AS total
       FROM orders AS o
       JOIN order_items AS i ON i.order_id = o.id
      WHERE o.status <> 'cancelled'
@@ -11,7 +11,7 @@ WITH order_totals AS (
 )
 SELECT month,
        COUNT(*)   AS orders,
-       SUM(total) AS revenue
+       SUM(total) AS revenue_cents
   FROM order_totals
  GROUP BY month
  ORDER BY month;

@@ -3,11 +3,11 @@
 INSERT INTO categories (name)
 VALUES ('garden');
 
-INSERT INTO products (name, category_id, price, stock)
+INSERT INTO products (name, category_id, price_cents, stock)
 VALUES ('Garden hose',
-        (SELECT id FROM categories WHERE name = 'garden'), 24.90, 10);
+        (SELECT id FROM categories WHERE name = 'garden'), 2490, 10);
 
 -- stock left out: the column's DEFAULT applies.
-INSERT INTO products (name, category_id, price)
+INSERT INTO products (name, category_id, price_cents)
 VALUES ('Pruning shears',
-        (SELECT id FROM categories WHERE name = 'garden'), 18.50);
+        (SELECT id FROM categories WHERE name = 'garden'), 1850);

@@ -2,9 +2,12 @@
 //
 // Each entry carries its deadline. Reads check it (lazy expiry), a sweep
 // removes what nobody reads (periodic expiry), and a write replaces the whole
-// entry, deadline included. A real store would call `evict_expired` from a
-// timer, and sample keys instead of scanning them all (Redis checks 20 random
-// keys with a TTL, ten times a second).
+// entry, deadline included (like Redis `SET … EX`; a plain `SET` would drop
+// the TTL, `KEEPTTL` keep the old one). A real store would call
+// `evict_expired` from a timer and sample keys instead of scanning them all:
+// Redis samples keys that have a TTL several times a second and, since
+// version 6, adapts the effort to how many of the sampled keys turn out to be
+// expired, so that dead keys stay a small share of memory.
 
 use std::cell::Cell;
 use std::collections::HashMap;

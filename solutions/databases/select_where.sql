@@ -1,4 +1,4 @@
-SELECT name, price
+SELECT name, price_cents
   FROM products
- WHERE price < 20
+ WHERE price_cents < 2000
    AND stock > 0;

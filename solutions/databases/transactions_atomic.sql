@@ -1,5 +1,8 @@
--- If any statement fails, the application stops there and rolls the open
--- transaction back: none of the four writes is kept.
+-- If any statement fails, the application must stop there and send
+-- ROLLBACK: SQLite undoes only the failing statement and keeps the
+-- transaction open, so carrying on to COMMIT would keep the earlier writes.
+-- (The runner stops at the first error and rolls back, as a careful
+-- application does; in Rust, rusqlite's `Transaction` rolls back on drop.)
 BEGIN;
 
 UPDATE accounts SET balance_cents = balance_cents - 15000 WHERE id = 1;

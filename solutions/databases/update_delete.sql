@@ -1,6 +1,6 @@
 -- The category by name: its id differs from one database to the next.
 UPDATE products
-   SET price = ROUND(price * 1.10, 2)
+   SET price_cents = (price_cents * 110 + 50) / 100
  WHERE category_id = (SELECT id FROM categories WHERE name = 'accessories');
 
 DELETE FROM products

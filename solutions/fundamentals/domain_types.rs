@@ -2,7 +2,12 @@
 //
 // The enum lists every state an order can be in; `match` forces each method to
 // say what happens in every one of them, so adding a state later makes the
-// compiler point at every place that needs a decision.
+// compiler point at every place that needs a decision. The text form is
+// parsed once, at the edge, and refused there when it is not one of ours.
+
+/// A status the database holds that no version of this code ever wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownStatus(pub String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderStatus {
@@ -13,6 +18,19 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    /// The status as the `orders.status` column stores it.
+    pub fn parse(text: &str) -> Result<OrderStatus, UnknownStatus> {
+        // Exact spellings only: accepting "Paid" here would let every writer
+        // invent its own, and the column would fill with variants again.
+        match text {
+            "pending" => Ok(OrderStatus::Pending),
+            "paid" => Ok(OrderStatus::Paid),
+            "shipped" => Ok(OrderStatus::Shipped),
+            "cancelled" => Ok(OrderStatus::Cancelled),
+            other => Err(UnknownStatus(other.to_string())),
+        }
+    }
+
     /// Orders can be cancelled until they leave the warehouse.
     pub fn can_cancel(self) -> bool {
         matches!(self, OrderStatus::Pending | OrderStatus::Paid)
@@ -37,17 +55,46 @@ pub struct Order {
 }
 
 fn main() {
-    let order = Order {
-        id: 1,
-        total_cents: 2599,
-        status: OrderStatus::Pending,
-    };
-    println!("order {} is {}", order.id, order.status.label());
+    match OrderStatus::parse("pending") {
+        Ok(status) => {
+            let order = Order {
+                id: 1,
+                total_cents: 2599,
+                status,
+            };
+            println!("order {} is {}", order.id, order.status.label());
+        }
+        Err(UnknownStatus(text)) => println!("the database holds an unknown status {text:?}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_the_four_stored_spellings() {
+        assert_eq!(OrderStatus::parse("pending"), Ok(OrderStatus::Pending));
+        assert_eq!(OrderStatus::parse("paid"), Ok(OrderStatus::Paid));
+        assert_eq!(OrderStatus::parse("shipped"), Ok(OrderStatus::Shipped));
+        assert_eq!(OrderStatus::parse("cancelled"), Ok(OrderStatus::Cancelled));
+    }
+
+    #[test]
+    fn refuses_any_other_spelling_and_says_which() {
+        let seed: u64 = std::env::var("BACKLINGS_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7);
+        let invented = format!("status-{seed}");
+        for text in ["Paid", "payed", " paid", "", "canceled", invented.as_str()] {
+            assert_eq!(
+                OrderStatus::parse(text),
+                Err(UnknownStatus(text.to_string())),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn pending_and_paid_orders_can_be_cancelled() {

@@ -127,10 +127,16 @@ mod ids {
 
     impl std::error::Error for EmailError {}
 
-    /// A syntactically plausible address, trimmed and lower-cased, so that two
-    /// spellings of one address compare (and index) equal: something before the
-    /// @, and after it a domain name — labels of letters, digits and `-`,
-    /// separated by dots, at least two of them.
+    /// A syntactically plausible address, trimmed, its domain lower-cased, so
+    /// that two spellings of one address compare (and index) equal: something
+    /// before the @, kept as written, and after it a domain name — labels of
+    /// letters, digits and `-`, separated by dots, at least two of them.
+    ///
+    /// Domains ignore case (RFC 4343); the local part may not (RFC 5321 leaves
+    /// it to the receiving server). Folding `Ada@` and `ada@` into one account
+    /// is a product decision — nearly every provider treats them alike, so
+    /// most sign-up flows do it — made where accounts are matched, not in the
+    /// type that says what an address is.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct Email(String);
 
@@ -151,15 +157,14 @@ mod ids {
         type Error = EmailError;
 
         fn try_from(text: &str) -> Result<Self, Self::Error> {
-            let normalised = text.trim().to_lowercase();
-            let (local, domain) = normalised.split_once('@').ok_or(EmailError::MissingAt)?;
+            let (local, domain) = text.trim().split_once('@').ok_or(EmailError::MissingAt)?;
             if local.is_empty() {
                 return Err(EmailError::EmptyLocalPart);
             }
             if !is_domain(domain) {
                 return Err(EmailError::InvalidDomain);
             }
-            Ok(Email(normalised))
+            Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
         }
     }
 
@@ -265,19 +270,24 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_trimmed_and_lower_cased() {
+    fn emails_are_trimmed_and_their_domain_lower_cased() {
         let email = Email::try_from("  Ada.Lovelace@Example.COM \n").expect("a valid address");
-        assert_eq!(email.as_str(), "ada.lovelace@example.com");
-        assert_eq!(email.to_string(), "ada.lovelace@example.com");
+        assert_eq!(email.as_str(), "Ada.Lovelace@example.com");
+        assert_eq!(email.to_string(), "Ada.Lovelace@example.com");
     }
 
     #[test]
     fn two_spellings_of_one_address_are_one_email() {
-        let emails: HashSet<Email> = ["ada@example.com", "ADA@example.com", " ada@EXAMPLE.com"]
+        let emails: HashSet<Email> = ["ada@example.com", "ada@Example.COM", " ada@EXAMPLE.com"]
             .into_iter()
             .map(|e| Email::try_from(e).expect("valid"))
             .collect();
         assert_eq!(emails.len(), 1);
+        assert_ne!(
+            Email::try_from("ada@example.com"),
+            Email::try_from("ADA@example.com"),
+            "the local part keeps its case: folding it is the product's call"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 // The Rust side keeps Rust names; `rename_all = "camelCase"` maps them to the
 // names on the wire, `default` makes an absent flag mean `false`, and
 // `skip_serializing_if` leaves an absent note out of the response instead of
-// sending `null`. The handler itself only parses, decides and serialises.
+// sending `null`. The handler itself only parses, decides and serialises, and
+// its arithmetic on the client's numbers is checked: an overflow is a 422.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -59,7 +60,8 @@ fn error(status: u16, message: impl Into<String>) -> Response {
 }
 
 /// `POST /orders`: 201 with an `OrderCreated`, 400 when the body is not a valid
-/// `CreateOrder`, 422 when it is valid JSON but orders nothing.
+/// `CreateOrder`, 422 when it is valid JSON but orders nothing or costs more
+/// than a u64 of cents can hold.
 pub fn create_order(body: &str, order_id: u64) -> Response {
     let request: CreateOrder = match serde_json::from_str(body) {
         Ok(request) => request,
@@ -70,16 +72,20 @@ pub fn create_order(body: &str, order_id: u64) -> Response {
     if request.items.is_empty() {
         return error(422, "an order needs at least one item");
     }
-    let items_cents: u64 = request
-        .items
-        .iter()
-        .map(|item| u64::from(item.quantity) * item.unit_price_cents)
-        .sum();
     let fee = if request.gift_wrap { GIFT_WRAP_FEE_CENTS } else { 0 };
+    // Checked at every step: `None` as soon as anything overflows.
+    let total_cents = request.items.iter().try_fold(fee, |total, item| {
+        u64::from(item.quantity)
+            .checked_mul(item.unit_price_cents)
+            .and_then(|line| total.checked_add(line))
+    });
+    let Some(total_cents) = total_cents else {
+        return error(422, "the order total is too large");
+    };
     let created = OrderCreated {
         order_id,
         customer_id: request.customer_id,
-        total_cents: items_cents + fee,
+        total_cents,
         gift_wrap: request.gift_wrap,
         note: request.note,
     };
@@ -196,6 +202,28 @@ mod tests {
             message.contains("customerId"),
             "the error should name `customerId`: {message:?}"
         );
+    }
+
+    #[test]
+    fn a_total_that_overflows_is_a_422_not_a_wrapped_number() {
+        // u64::MAX cents, twice: the product does not fit in a u64. Unchecked,
+        // a release build wraps around to a tiny total and bills it.
+        let body = format!(
+            r#"{{"customerId": 7, "items": [{{"sku": "A", "quantity": 2, "unitPriceCents": {}}}]}}"#,
+            u64::MAX
+        );
+        let response = create_order(&body, 1);
+        assert_eq!(response.status, 422, "body: {}", response.body);
+        assert_eq!(
+            body_json(&response),
+            json!({ "error": "the order total is too large" })
+        );
+        // The fee alone can tip a total over the edge too.
+        let body = format!(
+            r#"{{"customerId": 7, "giftWrap": true, "items": [{{"sku": "A", "quantity": 1, "unitPriceCents": {}}}]}}"#,
+            u64::MAX - 1
+        );
+        assert_eq!(create_order(&body, 1).status, 422);
     }
 
     #[test]

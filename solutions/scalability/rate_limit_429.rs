@@ -15,8 +15,17 @@
 //
 // The limit is a layer around the API routes (axum's `middleware::from_fn`),
 // so no handler can forget it — and /health stays outside it, so the load
-// balancer's checks are never throttled. Each client sends `X-Client-Id`; its
-// bucket holds 5 tokens and regains one every 12 seconds.
+// balancer's checks are never throttled. Each bucket holds 5 tokens and
+// regains one every 12 seconds.
+//
+// Whose bucket? Never a value the client picks for itself: a header anyone
+// can set lets a flood rotate ids and never be limited. Key on the
+// AUTHENTICATED identity (the API key or user your auth layer verified), or,
+// for anonymous traffic, on the peer address — the socket's, or the one your
+// own trusted proxy appended to X-Forwarded-For, never the client's part of
+// it. Here the API gateway in front of this service has authenticated the
+// caller, strips any X-Client-Id the client sent, and puts the verified
+// caller's id in it: that is what makes this header a key you may trust.
 //
 //   GET /health                          → 200 "ok", never limited, no header needed
 //   GET /api/data with X-Client-Id: c1   → 200 {"client": "c1", "data": […]}, 5 times

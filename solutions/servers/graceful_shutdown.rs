@@ -16,13 +16,18 @@
 //   blocking `accept()` never looks: std cannot interrupt it, so put the
 //   listener in non-blocking mode and, when no connection is waiting, sleep a
 //   few milliseconds before trying again;
-// - before returning, wait for every connection already accepted to be answered
-//   (keep the threads' `JoinHandle`s, or spawn them in a `std::thread::scope`).
+// - before returning, wait for the connections already accepted to be
+//   answered — but not forever. A client that connected and never sent a byte
+//   (or a handler stuck on a dead dependency) would hold the process up until
+//   the orchestrator's SIGKILL, which is exactly the abrupt stop this was
+//   meant to avoid. Drain with a deadline, DRAIN_DEADLINE, shorter than the
+//   grace period; what is still running then is abandoned (and logged).
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
@@ -30,45 +35,64 @@ use std::time::Duration;
 /// long passes before a shutdown is noticed. Short enough, and still no busy loop.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 
+/// How long `serve` waits, after the shutdown signal, for the connections in
+/// flight: well under Kubernetes' 30 s grace period in production; short here
+/// so that the tests stay quick.
+pub const DRAIN_DEADLINE: Duration = Duration::from_secs(1);
+
 /// Accepts connections on `listener` and answers each on its own thread with
 /// `handler(path)`, until `shutdown` becomes true; then returns once every
-/// accepted connection has been answered. Dropping `listener` closes the port.
+/// accepted connection has been answered, or DRAIN_DEADLINE after the signal,
+/// whichever comes first. Dropping `listener` closes the port.
 pub fn serve<H>(listener: TcpListener, shutdown: &AtomicBool, handler: H) -> io::Result<()>
 where
     H: Fn(&str) -> String + Send + Sync + 'static,
 {
     // Non-blocking, so that the loop comes back to the flag between connections.
     listener.set_nonblocking(true)?;
-    let handler = &handler;
-    // The scope joins every connection's thread before it ends: that is the
-    // draining. It does so on the error path too.
-    thread::scope(|scope| {
-        while !shutdown.load(Ordering::SeqCst) {
-            match listener.accept() {
-                Ok((stream, _)) => {
-                    // On macOS and the BSDs an accepted socket inherits non-blocking
-                    // mode; the handler's reads expect to wait.
-                    stream.set_nonblocking(false)?;
-                    scope.spawn(move || {
-                        if let Err(err) = handle_connection(stream, handler) {
-                            eprintln!("connection ended: {err}");
-                        }
-                    });
-                }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => thread::sleep(POLL_INTERVAL),
-                // A client that gave up before being accepted is no reason to stop serving the others.
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::ConnectionAborted
-                            | io::ErrorKind::ConnectionReset
-                            | io::ErrorKind::Interrupted
-                    ) => {}
-                Err(err) => return Err(err),
+    let handler = Arc::new(handler);
+    // Every connection's thread holds a clone of `in_flight` until it is done;
+    // `drained` reports "disconnected" once the last clone is gone. A channel
+    // rather than `thread::scope`, because a scope can only wait without limit.
+    let (in_flight, drained) = mpsc::channel::<()>();
+    while !shutdown.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                // On macOS and the BSDs an accepted socket inherits non-blocking
+                // mode; the handler's reads expect to wait.
+                stream.set_nonblocking(false)?;
+                let handler = Arc::clone(&handler);
+                let in_flight = in_flight.clone();
+                thread::spawn(move || {
+                    if let Err(err) = handle_connection(stream, &*handler) {
+                        eprintln!("connection ended: {err}");
+                    }
+                    drop(in_flight);
+                });
             }
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => thread::sleep(POLL_INTERVAL),
+            // A client that gave up before being accepted is no reason to stop serving the others.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(err) => return Err(err),
         }
-        Ok(())
-    })
+    }
+    // Close the port first: new clients are refused while the others drain.
+    drop(listener);
+    drop(in_flight);
+    match drained.recv_timeout(DRAIN_DEADLINE) {
+        Err(RecvTimeoutError::Timeout) => {
+            eprintln!("shutdown: connections still open after {DRAIN_DEADLINE:?}, abandoning them");
+        }
+        // Nothing is ever sent: every sender was dropped, every connection answered.
+        Ok(()) | Err(RecvTimeoutError::Disconnected) => {}
+    }
+    Ok(())
 }
 
 /// Reads one request head, answers `200 OK` with `handler(path)`, closes.
@@ -118,7 +142,8 @@ mod tests {
     use std::time::Duration;
 
     /// How long any step of a test may take before it counts as stuck.
-    const LIMIT: Duration = Duration::from_secs(2);
+    // Generous: a loaded CI machine must not fail a correct server (the drain deadline is 1 s).
+    const LIMIT: Duration = Duration::from_secs(5);
 
     /// A server on its own thread; `done` receives what `serve` returned.
     struct Running {
@@ -206,6 +231,27 @@ mod tests {
         assert!(
             TcpStream::connect_timeout(&server.addr, LIMIT).is_err(),
             "the port still accepts connections after serve() returned: the listener must be closed (dropped)"
+        );
+    }
+
+    #[test]
+    fn an_idle_client_does_not_hold_the_shutdown_past_the_deadline() {
+        let server = start(|path| format!("you asked for {path}"));
+        // Connects, then never sends a byte: its thread waits on a read.
+        let _idle = TcpStream::connect_timeout(&server.addr, LIMIT).expect("connect");
+        // Connections are accepted in order: once this one is answered, the
+        // idle one has been accepted too.
+        let path = seeded_path();
+        let response = get(server.addr, &path).expect("the server should answer");
+        assert!(
+            response.ends_with(&format!("you asked for {path}")),
+            "{response:?}"
+        );
+        let signalled = std::time::Instant::now();
+        server.stop_and_wait("with an idle client connected");
+        assert!(
+            signalled.elapsed() >= DRAIN_DEADLINE.mul_f32(0.9),
+            "serve() returned at once: it should give the idle connection until DRAIN_DEADLINE"
         );
     }
 

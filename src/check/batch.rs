@@ -3,16 +3,18 @@
 //!
 //! One cargo process per exercise would serialise on cargo's build-directory
 //! lock (60 small targets: 2.2 s as 60 calls against 0.18 s as one). So the
-//! exercise package is built once — every bin, `--keep-going` so one broken
-//! target hides no other — and then the checks run on a pool of threads
-//! bounded by the core count, each one running its executable directly (rust)
-//! or doing its own kind's work (sql, git, http).
+//! targets the jobs need are built at once — each in the one form its check
+//! runs (a learner's check builds no solution, and no target both as a test
+//! harness and as a program unless its check runs both), going on past the
+//! ones that do not compile — and then the checks run on a pool of threads
+//! bounded by the core count, each one running its executable directly
+//! (rust) or doing its own kind's work (sql, git, http).
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Needs, Prebuilt, Target, check_prebuilt, lint_target, needs, rust};
+use super::{Needs, Prebuilt, Target, check_prebuilt, needs};
+use crate::exercise_package::{BuildReport, ExercisePackage, Form, LintReport};
 use crate::outcome::Outcome;
 use crate::pack::{Exercise, Pack};
 
@@ -38,18 +40,11 @@ impl<'p> Job<'p> {
 
 /// Where the batch's cargo calls find the exercise package.
 #[derive(Clone, Debug)]
-pub struct Manifest {
-    pub path: PathBuf,
-    /// Always the pack's own (a stand-in manifest builds into it too).
-    pub target_dir: PathBuf,
-}
+pub struct Manifest(pub ExercisePackage);
 
 impl Manifest {
     pub fn of(pack: &Pack) -> Manifest {
-        Manifest {
-            path: pack.exercise_manifest(),
-            target_dir: rust::target_dir(pack),
-        }
+        Manifest(ExercisePackage::in_pack(&pack.root))
     }
 }
 
@@ -72,13 +67,9 @@ pub trait Observer: Sync {
 pub fn run(pack: &Pack, jobs: &[Job<'_>], options: &Options, observer: &dyn Observer) -> Vec<Outcome> {
     let wanted = jobs
         .iter()
-        .map(|job| needs(job.exercise))
+        .map(|job| needs(job.exercise, job.target))
         .fold(Needs::default(), Needs::union);
-    let lint: Vec<String> = jobs
-        .iter()
-        .filter_map(|job| lint_target(job.exercise, job.target))
-        .collect();
-    let prebuilt = prebuild(wanted, &lint, options, observer);
+    let prebuilt = prebuild(&wanted, &options.manifest.0, observer);
     observer.checking(jobs.len());
     run_pool(jobs, worker_count(jobs.len()), |job| {
         let outcome = check_prebuilt(pack, job.exercise, job.target, &prebuilt);
@@ -89,27 +80,34 @@ pub fn run(pack: &Pack, jobs: &[Job<'_>], options: &Options, observer: &dyn Obse
 
 /// The builds the jobs need, one cargo call each, one after the other (they
 /// share a target dir, which cargo locks).
-fn prebuild(wanted: Needs, lint: &[String], options: &Options, observer: &dyn Observer) -> Prebuilt {
-    let manifest = &options.manifest;
-    let build = |tests: bool| {
-        rust::build_in(&manifest.path, &manifest.target_dir, rust::Selection::All, tests)
-            .unwrap_or_else(|err| rust::BuildReport::not_started(format!("{err:#}")))
+fn prebuild(wanted: &Needs, package: &ExercisePackage, observer: &dyn Observer) -> Prebuilt {
+    let build = |form: Form, names| {
+        package
+            .build_many(names, form)
+            .unwrap_or_else(|err| BuildReport::not_started(format!("{err:#}")))
     };
+    let count = |n: usize| format!("{n} target{}", if n == 1 { "" } else { "s" });
     let mut prebuilt = Prebuilt::default();
-    if wanted.tests {
-        observer.step("building the exercises' tests (cargo build --tests)");
-        prebuilt.tests = Some(build(true));
+    if !wanted.harnesses.is_empty() {
+        observer.step(&format!(
+            "building the tests of {} (cargo build --tests)",
+            count(wanted.harnesses.len())
+        ));
+        prebuilt.tests = Some(build(Form::Harness, &wanted.harnesses));
     }
-    if wanted.programs {
-        observer.step("building the exercises' programs (cargo build --bins)");
-        prebuilt.programs = Some(build(false));
+    if !wanted.programs.is_empty() {
+        observer.step(&format!(
+            "building the programs of {} (cargo build --bin …)",
+            count(wanted.programs.len())
+        ));
+        prebuilt.programs = Some(build(Form::Program, &wanted.programs));
     }
-    if !lint.is_empty() {
-        observer.step("linting (cargo clippy -- -D warnings)");
+    if !wanted.lints.is_empty() {
+        observer.step(&format!("linting {} (cargo clippy)", count(wanted.lints.len())));
         prebuilt.lints = Some(
-            rust::clippy_targets(&manifest.path, &manifest.target_dir, lint).unwrap_or_else(|err| {
-                rust::LintReport::not_run(format!("cargo clippy could not run: {err:#}"))
-            }),
+            package
+                .clippy(wanted.lints.iter().map(String::as_str))
+                .unwrap_or_else(|err| LintReport::not_run(format!("cargo clippy could not run: {err:#}"))),
         );
     }
     prebuilt
@@ -117,7 +115,7 @@ fn prebuild(wanted: Needs, lint: &[String], options: &Options, observer: &dyn Ob
 
 /// As many workers as cores, never more than there are jobs.
 fn worker_count(jobs: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     cores.min(jobs).max(1)
 }
 
@@ -132,14 +130,14 @@ fn run_pool<T: Sync, R: Send>(items: &[T], workers: usize, work: impl Fn(&T) -> 
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(index) else { break };
                     let result = work(item);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(result);
                 }
             });
         }
     });
     results
         .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .into_iter()
         .map(|r| r.expect("every item is taken by exactly one worker"))
         .collect()

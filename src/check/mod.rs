@@ -8,9 +8,11 @@ pub mod rust;
 mod rust_kind;
 pub mod sql;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::exercise_package::{BuildReport, LintReport};
 use crate::outcome::{Outcome, Status};
 use crate::pack::{Exercise, KindReader, Pack};
 
@@ -54,14 +56,10 @@ pub trait Kind: KindReader {
         None
     }
 
-    /// Which shared builds of the exercise package its check reads.
-    fn needs(&self, _exercise: &Exercise) -> Needs {
+    /// Which targets of the exercise package the check of `target` reads from
+    /// a batch's builds, in which form, and which it lints.
+    fn needs(&self, _exercise: &Exercise, _target: Target) -> Needs {
         Needs::default()
-    }
-
-    /// The cargo target this check needs clippy's verdict on, if any.
-    fn lint_target(&self, _exercise: &Exercise, _target: Target) -> Option<String> {
-        None
     }
 
     /// Get an exercise ready when the learner arrives at it. Idempotent.
@@ -149,18 +147,17 @@ pub fn check_prebuilt(pack: &Pack, exercise: &Exercise, target: Target, prebuilt
     }
 }
 
-/// A learner who deleted an exercise's file gets told how to get it back,
-/// whichever way the exercise is checked (alone or in a batch).
+/// A learner who deleted an exercise's file, or put a folder or a link out of
+/// the pack in its place, gets told how to get it back, whichever way the
+/// exercise is checked (alone or in a batch).
 fn learner_file_missing(pack: &Pack, exercise: &Exercise, target: Target) -> Option<Outcome> {
     if target != Target::Learner {
         return None;
     }
-    let gone = exercise.files.iter().find(|f| !pack.path(f).exists())?;
-    Some(Outcome::error(format!(
-        "{} is missing: `backlings reset {}` brings the starter back",
-        gone.display(),
-        exercise.name
-    )))
+    exercise.files.iter().find_map(|f| {
+        crate::pack::learner_file_problem(&pack.root, f)
+            .map(|problem| Outcome::error(problem.explain(f, &exercise.name)))
+    })
 }
 
 fn timed(check: impl FnOnce() -> anyhow::Result<Outcome>) -> Outcome {
@@ -174,39 +171,38 @@ fn check_failed(err: anyhow::Error) -> Outcome {
     Outcome::new(Status::Error, format!("the check itself failed: {err:#}"))
 }
 
-/// Which shared builds of the exercise package an exercise's check reads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Which targets of the exercise package a batch builds, in which form, and
+/// lints: each target in the one form its check runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// The test harnesses (`cargo build --tests`).
-    pub tests: bool,
-    /// The programs (`cargo build --bins`).
-    pub programs: bool,
+    /// Test harnesses (the tests run).
+    pub harnesses: BTreeSet<String>,
+    /// Programs (`main` runs, or a server starts).
+    pub programs: BTreeSet<String>,
+    /// Targets clippy must find clean.
+    pub lints: BTreeSet<String>,
 }
 
 impl Needs {
-    pub fn union(self, other: Needs) -> Needs {
-        Needs {
-            tests: self.tests || other.tests,
-            programs: self.programs || other.programs,
-        }
+    pub fn union(mut self, other: Needs) -> Needs {
+        self.harnesses.extend(other.harnesses);
+        self.programs.extend(other.programs);
+        self.lints.extend(other.lints);
+        self
     }
 }
 
-pub fn needs(exercise: &Exercise) -> Needs {
-    kind_of(exercise).needs(exercise)
-}
-
-/// The cargo target this check needs clippy's verdict on, if any.
-pub fn lint_target(exercise: &Exercise, target: Target) -> Option<String> {
-    kind_of(exercise).lint_target(exercise, target)
+/// What the check of `target` of `exercise` reads from a batch's builds.
+pub fn needs(exercise: &Exercise, target: Target) -> Needs {
+    kind_of(exercise).needs(exercise, target)
 }
 
 /// Builds of the exercise package shared by every check of a batch.
 #[derive(Debug, Default)]
 pub struct Prebuilt {
-    pub tests: Option<rust::BuildReport>,
-    pub programs: Option<rust::BuildReport>,
-    pub lints: Option<rust::LintReport>,
+    pub tests: Option<BuildReport>,
+    pub programs: Option<BuildReport>,
+    pub lints: Option<LintReport>,
 }
 
 /// Get an exercise ready for the learner when they arrive at it (a git

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::rust::{self, RustSpec};
 use crate::check::{Kind, Needs, Prebuilt, Target, spec_of};
+use crate::exercise_package::Form;
 use crate::outcome::Outcome;
 use crate::pack::{Exercise, KindReader, KindTable, Pack, Spec, SpecContext};
 
@@ -54,24 +55,35 @@ impl Kind for RustKind {
         target: Target,
         prebuilt: &Prebuilt,
     ) -> Option<anyhow::Result<Outcome>> {
-        let spec: &RustSpec = spec_of(exercise);
-        let build = if rust::needs_tests(spec) {
-            prebuilt.tests.as_ref()
-        } else {
-            prebuilt.programs.as_ref()
+        let builds = rust::Builds {
+            harnesses: prebuilt.tests.as_ref(),
+            programs: prebuilt.programs.as_ref(),
+            lints: prebuilt.lints.as_ref(),
         };
-        build.map(|build| rust::judge(pack, exercise, spec, target, build, prebuilt.lints.as_ref()))
+        Some(rust::check_with(
+            pack,
+            exercise,
+            spec_of(exercise),
+            target,
+            &builds,
+        ))
     }
 
-    fn needs(&self, exercise: &Exercise) -> Needs {
-        let tests = rust::needs_tests(spec_of(exercise));
-        Needs {
-            tests,
-            programs: !tests,
+    /// Each target in the form its check runs (a harness, a program or both),
+    /// and linted where the exercise wants clippy.
+    fn needs(&self, exercise: &Exercise, target: Target) -> Needs {
+        let spec: &RustSpec = spec_of(exercise);
+        let name = rust::target_name(exercise, target);
+        let mut needs = Needs::default();
+        for form in spec.forms() {
+            match form {
+                Form::Harness => needs.harnesses.insert(name.clone()),
+                Form::Program => needs.programs.insert(name.clone()),
+            };
         }
-    }
-
-    fn lint_target(&self, exercise: &Exercise, target: Target) -> Option<String> {
-        rust::wants_clippy(spec_of(exercise), target).then(|| rust::target_name(exercise, target))
+        if rust::wants_clippy(spec, target) {
+            needs.lints.insert(name);
+        }
+        needs
     }
 }

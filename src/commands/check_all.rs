@@ -39,7 +39,7 @@ pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
         }
         entries.push(Entry::new(job.exercise, outcome));
     }
-    session.state.save()?;
+    let saved = session.state.save();
     let report = Report::new(entries);
     let all_passed = report.summary.failed == 0;
     if json {
@@ -49,6 +49,9 @@ pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
             "\n{} of {} exercises pass",
             report.summary.passed, report.summary.total
         );
+    }
+    if let Err(err) = saved {
+        return Ok(super::progress_not_saved(&err));
     }
     Ok(ExitCode::from(if all_passed { 0 } else { crate::EXIT_FAILED }))
 }

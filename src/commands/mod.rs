@@ -14,6 +14,16 @@ use anyhow::Result;
 use crate::cli::{Args, Command};
 use crate::session::Session;
 
+/// After a verdict was shown: the progress could not be written. Said on
+/// stderr (stdout may be a `--json` document), with its own exit code.
+fn progress_not_saved(err: &anyhow::Error) -> ExitCode {
+    eprintln!(
+        "{} the progress could not be saved: {err:#}",
+        console::style("error:").red().bold()
+    );
+    ExitCode::from(crate::error::EXIT_INTERNAL)
+}
+
 pub fn dispatch(args: Args) -> Result<ExitCode> {
     let pack_dir = args.pack.as_deref();
     match args.command {

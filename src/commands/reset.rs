@@ -12,7 +12,10 @@ pub fn run(mut session: Session, name: &str) -> Result<ExitCode> {
     let exercise = &session.pack.exercises[index];
     let what = check::reset(&session.pack, exercise)?;
     session.state.set_done(&exercise.name, false);
-    session.state.save()?;
+    // The files are back whatever happens to the progress file: say so first.
     println!("{}: {what}", exercise.name);
+    if let Err(err) = session.state.save() {
+        return Ok(super::progress_not_saved(&err));
+    }
     Ok(ExitCode::SUCCESS)
 }

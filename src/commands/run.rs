@@ -16,10 +16,14 @@ pub fn run(mut session: Session, name: Option<&str>, json: bool) -> Result<ExitC
     check::prepare(&session.pack, exercise)?;
     let outcome = check::check(&session.pack, exercise, Target::Learner);
     let passed = outcome.status.passed();
-    if passed {
+    // The verdict is shown whatever happens to the progress file; a save that
+    // failed is reported after it.
+    let saved = if passed {
         session.state.set_done(&exercise.name, true);
-        session.state.save()?;
-    }
+        session.state.save()
+    } else {
+        Ok(())
+    };
     if json {
         Report::new(vec![Entry::new(exercise, &outcome)]).print();
     } else {
@@ -44,6 +48,9 @@ pub fn run(mut session: Session, name: Option<&str>, json: bool) -> Result<ExitC
                 style(format!("Stuck? `backlings hint {}`", exercise.name)).dim()
             );
         }
+    }
+    if let Err(err) = saved {
+        return Ok(super::progress_not_saved(&err));
     }
     Ok(ExitCode::from(if passed { 0 } else { crate::EXIT_FAILED }))
 }

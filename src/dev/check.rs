@@ -13,24 +13,18 @@
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
-use console::style;
-use serde::Serialize;
 
-use super::finding::{Category, Finding};
 use super::{package, stray};
 use crate::check::Target;
 use crate::check::batch::{self, Job, Manifest, Options};
-use crate::outcome::{Outcome, human_duration};
+use crate::outcome::{Outcome, Status};
 use crate::pack::{Exercise, Pack, Problem};
-use crate::view::json::Entry;
-use crate::view::progress::{Progress, target_label};
-use crate::view::terminal::{Layout, render_detail, terminal_width};
-
-/// Lines of a failing check's evidence shown in the text report.
-const EVIDENCE_LINES: usize = 30;
+use crate::view::dev_report::{Category, CheckEntry, DevReport, Finding};
+use crate::view::progress::Progress;
+use crate::view::terminal::terminal_width;
 
 pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     let started = Instant::now();
@@ -44,7 +38,7 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
                 .map(|p| Finding::new(Category::Info, None, p))
                 .collect();
             let report = DevReport::new(Vec::new(), findings, 0, started.elapsed());
-            report.show(json);
+            report.show(json, terminal_width());
             return Ok(report.exit_code());
         }
     };
@@ -82,13 +76,15 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
         } else if job.target == Target::Starter && !job.exercise.starter_passes && outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::StarterPasses));
+        } else if job.target == Target::Starter && outcome.status == Status::Error {
+            findings.push(judgement(job, &outcome, Category::StarterErrors));
         } else if job.target == Target::Solution && !outcome.status.passed() {
             findings.push(judgement(job, &outcome, Category::SolutionFails));
         }
-        checks.push(CheckEntry::new(job, outcome));
+        checks.push(CheckEntry::new(job.exercise, job.target, outcome));
     }
     let report = DevReport::new(checks, findings, exercises.len(), started.elapsed());
-    report.show(json);
+    report.show(json, terminal_width());
     Ok(report.exit_code())
 }
 
@@ -131,6 +127,14 @@ fn judgement(job: &Job<'_>, outcome: &Outcome, category: Category) -> Finding {
             ),
             "the learner would have nothing to do: leave the part to write undone (a `todo!()`, a missing clause)",
         ),
+        Category::StarterErrors => (
+            exercise.files.first().cloned().unwrap_or_default(),
+            format!(
+                "the starter of `{}` cannot be checked: {}",
+                exercise.name, outcome.message
+            ),
+            "a starter must fail on what the learner has to do, not on the pack itself: fix what the evidence below names",
+        ),
         _ if job.target == Target::Starter => (
             exercise.files.first().cloned().unwrap_or_default(),
             format!(
@@ -153,161 +157,4 @@ fn judgement(job: &Job<'_>, outcome: &Outcome, category: Category) -> Finding {
         Some(exercise.name.clone()),
         Problem::in_file(&file, message).help(help),
     )
-}
-
-/// One starter or solution check, as `--json` shows it: the fields of
-/// `backlings check --json` plus which version was checked and whether its
-/// verdict is the one a sound pack gives.
-#[derive(Serialize)]
-struct CheckEntry {
-    #[serde(flatten)]
-    entry: Entry,
-    /// `starter` or `solution`.
-    target: &'static str,
-    /// The verdict a sound pack gives: `fail` for a starter, `pass` for a solution.
-    expected: &'static str,
-    /// Whether the verdict is the expected one (and, for a rust solution, clippy-clean).
-    sound: bool,
-    #[serde(skip)]
-    outcome: Outcome,
-}
-
-impl CheckEntry {
-    fn new(job: &Job<'_>, outcome: Outcome) -> Self {
-        let should_pass = job.target == Target::Solution || job.exercise.starter_passes;
-        CheckEntry {
-            entry: Entry::new(job.exercise, &outcome),
-            target: target_label(job.target),
-            expected: if should_pass { "pass" } else { "fail" },
-            sound: outcome.status.passed() == should_pass,
-            outcome,
-        }
-    }
-}
-
-/// The `--json` document of `dev check`.
-#[derive(Serialize)]
-struct DevReport {
-    exercises: Vec<CheckEntry>,
-    problems: Vec<Finding>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    /// Exercises read from info.toml (a name declared twice counts once).
-    exercises: usize,
-    /// Starter and solution checks run.
-    checks: usize,
-    /// Checks whose verdict is not the expected one.
-    unsound: usize,
-    problems: usize,
-    /// False when info.toml has problems: learners could not use the pack.
-    pack_loads: bool,
-    duration_ms: u64,
-}
-
-impl DevReport {
-    fn new(exercises: Vec<CheckEntry>, problems: Vec<Finding>, count: usize, took: Duration) -> Self {
-        let summary = Summary {
-            exercises: count,
-            checks: exercises.len(),
-            unsound: exercises.iter().filter(|e| !e.sound).count(),
-            problems: problems.len(),
-            pack_loads: !problems.iter().any(|p| p.category.blocks_loading()),
-            duration_ms: took.as_millis() as u64,
-        };
-        DevReport {
-            exercises,
-            problems,
-            summary,
-        }
-    }
-
-    fn exit_code(&self) -> ExitCode {
-        if !self.summary.pack_loads {
-            ExitCode::from(crate::EXIT_BAD_INPUT)
-        } else if self.summary.problems > 0 {
-            ExitCode::from(crate::EXIT_FAILED)
-        } else {
-            ExitCode::SUCCESS
-        }
-    }
-
-    fn show(&self, json: bool) {
-        if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(self).expect("a report always serialises")
-            );
-        } else {
-            print!("{}", self.render(terminal_width()));
-        }
-    }
-
-    fn render(&self, width: usize) -> String {
-        let layout = Layout {
-            width,
-            max_output_lines: Some(EVIDENCE_LINES),
-        };
-        let mut out = String::new();
-        for finding in &self.problems {
-            out.push_str(&format!(
-                "{} {}: {}\n",
-                style("error:").red().bold(),
-                style(finding.location()).bold(),
-                finding.message
-            ));
-            if let Some(help) = &finding.help {
-                let help = help.trim_end().replace('\n', "\n        ");
-                out.push_str(&format!("  {} {help}\n", style("help:").cyan()));
-            }
-            if let Some(check) = self.evidence_for(finding) {
-                for detail in &check.outcome.details {
-                    out.push('\n');
-                    out.push_str(&render_detail(detail, layout));
-                }
-            }
-            out.push('\n');
-        }
-        let s = &self.summary;
-        let took = human_duration(Duration::from_millis(s.duration_ms));
-        if s.problems == 0 {
-            out.push_str(&format!(
-                "{} {} exercises, {} checks, in {took}: every starter fails, every solution passes\n",
-                style("The pack is sound:").green().bold(),
-                s.exercises,
-                s.checks
-            ));
-        } else {
-            let loads = if s.pack_loads {
-                String::new()
-            } else {
-                " (info.toml has problems: learners cannot load this pack)".to_string()
-            };
-            out.push_str(&format!(
-                "{} {} problem{}{loads}; {} exercises, {} checks, in {took}\n",
-                style("dev check found").red().bold(),
-                s.problems,
-                if s.problems == 1 { "" } else { "s" },
-                s.exercises,
-                s.checks
-            ));
-        }
-        out
-    }
-
-    /// The check behind a finding about a starter or a solution.
-    fn evidence_for(&self, finding: &Finding) -> Option<&CheckEntry> {
-        let target = match finding.category {
-            Category::StarterPasses => "starter",
-            Category::SolutionFails => "solution",
-            _ => return None,
-        };
-        let name = finding.exercise.as_deref()?;
-        self.exercises
-            .iter()
-            .find(|c| c.target == target && c.entry.name == name)
-            .filter(|c| !c.outcome.status.passed())
-    }
 }

@@ -33,7 +33,9 @@ summary = "TODO(author): what this stage covers, in one line."
 const MANIFEST: &str = r#"# The exercise package: every rust and http exercise is a bin target here, and
 # its reference solution a bin named `<exercise>_sol`. One package, one target
 # dir (exercises/target): one cargo call builds them all. `backlings dev new`
-# adds the [[bin]] targets at the end of this file.
+# adds the [[bin]] targets at the end of this file. `test = false` marks the
+# bins a learner's `backlings check` builds no test harness for (solutions,
+# exercises of mode "run").
 
 [package]
 name = "exercises"
@@ -70,7 +72,7 @@ pub fn run(dir: &Path, kinds: &[Kind]) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     write_atomic(&dir.join(INFO_FILE), INFO.as_bytes())?;
-    write_atomic(&dir.join("exercises").join("Cargo.toml"), MANIFEST.as_bytes())?;
+    write_atomic(&crate::exercise_package::manifest_path(dir), MANIFEST.as_bytes())?;
     write_atomic(&dir.join(".gitignore"), GITIGNORE.as_bytes())?;
     std::fs::create_dir_all(dir.join("solutions").join(STAGE))?;
 

@@ -3,7 +3,6 @@
 
 mod check;
 mod edit;
-mod finding;
 mod init;
 mod new;
 mod package;

@@ -12,8 +12,8 @@ use anyhow::{Context, Result, bail};
 use console::style;
 
 use super::edit;
-use super::package::bin_path;
 use super::templates::{Solution, Template, template};
+use crate::exercise_package::{self, MANIFEST};
 use crate::fsutil::write_atomic;
 use crate::pack::{INFO_FILE, Kind, Pack, is_identifier, reserved_name};
 
@@ -48,7 +48,8 @@ impl Created {
         ));
         if self.bins {
             out.push_str(&format!(
-                "  exercises/Cargo.toml  [[bin]] `{name}` and `{name}_sol`\n"
+                "  {MANIFEST}  [[bin]] `{name}` and `{}`\n",
+                exercise_package::solution_target(name)
             ));
         }
         out.push_str(&format!("\n{}\n", style("Left to write:").bold()));
@@ -122,7 +123,7 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
     let bins = kind.is_cargo_target();
     let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
     if bins {
-        let manifest_path = root.join("exercises").join("Cargo.toml");
+        let manifest_path = exercise_package::manifest_path(root);
         let manifest = std::fs::read_to_string(&manifest_path).with_context(|| {
             format!(
                 "reading {} (rust and http exercises are its bins; `backlings dev init` writes one)",
@@ -130,7 +131,7 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
             )
         })?;
         writes.push((
-            PathBuf::from("exercises/Cargo.toml"),
+            PathBuf::from(MANIFEST),
             edit::add_bins(&manifest, &bin_entries(name, &t), stage)?,
         ));
     }
@@ -147,14 +148,11 @@ pub fn add(root: &Path, name: &str, kind: Kind, stage: &str, solution: Solution)
     })
 }
 
-/// `[[bin]]` tables for an exercise and its solution.
+/// `[[bin]]` tables for an exercise and its solution. Both templates' checks
+/// run tests (a rust exercise in test mode, an http server's unit tests).
 fn bin_entries(name: &str, t: &Template) -> String {
     let main = t.starters.first().map(|(f, _)| f.clone()).unwrap_or_default();
-    format!(
-        "[[bin]]\nname = \"{name}\"\npath = \"{}\"\n\n[[bin]]\nname = \"{name}_sol\"\npath = \"{}\"\n",
-        bin_path(&main),
-        bin_path(&t.solution.0)
-    )
+    exercise_package::bin_entries(name, &main, &t.solution.0, true)
 }
 
 /// The string values of `key` in each table of the array `array`.

@@ -13,11 +13,10 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::finding::{Category, Finding};
 use crate::check::batch::Manifest;
+use crate::exercise_package::{self, DIR, ExercisePackage, MANIFEST, bin_path};
 use crate::pack::{Exercise, Pack, Problem, resolve_inside};
-
-const MANIFEST: &str = "exercises/Cargo.toml";
+use crate::view::dev_report::{Category, Finding};
 
 /// What the exercise package offers to `dev check`.
 #[derive(Debug, Default)]
@@ -53,21 +52,12 @@ fn expected_bins<'p>(exercises: &[&'p Exercise]) -> BTreeMap<String, (&'p Exerci
         }
         if !exercise.solution.as_os_str().is_empty() {
             expected.insert(
-                format!("{}_sol", exercise.name),
+                exercise_package::solution_target(&exercise.name),
                 (*exercise, exercise.solution.clone()),
             );
         }
     }
     expected
-}
-
-/// `path = "…"` for a `[[bin]]` of exercises/Cargo.toml building `file`
-/// (relative to the pack root).
-pub fn bin_path(file: &Path) -> String {
-    match file.strip_prefix("exercises") {
-        Ok(inside) => inside.display().to_string(),
-        Err(_) => Path::new("..").join(file).display().to_string(),
-    }
 }
 
 /// Compare the package's bins with the exercises (the first of each name).
@@ -134,7 +124,7 @@ pub fn inspect(pack: &Pack, exercises: &[&Exercise]) -> PackageReport {
             ));
             continue;
         };
-        let resolved = resolve_inside(&pack.root, &format!("exercises/{}", path.get_ref())).ok();
+        let resolved = resolve_inside(&pack.root, &format!("{DIR}/{}", path.get_ref())).ok();
         let exists = resolved.as_ref().is_some_and(|p| pack.path(p).is_file());
         if !exists {
             report.needs_stand_in = true;
@@ -200,7 +190,7 @@ pub fn inspect(pack: &Pack, exercises: &[&Exercise]) -> PackageReport {
 /// target dir (so the dependencies are not built a second time). It lives in
 /// the runner's folder of the pack (.backlings/, git-ignored).
 pub fn stand_in(pack: &Pack) -> Result<Manifest> {
-    let exercises_dir = pack.root.join("exercises");
+    let exercises_dir = pack.root.join(DIR);
     let source = std::fs::read_to_string(pack.exercise_manifest())
         .with_context(|| format!("reading {}", pack.exercise_manifest().display()))?;
     let mut doc: toml_edit::DocumentMut = source.parse().context("parsing exercises/Cargo.toml")?;
@@ -271,22 +261,7 @@ pub fn stand_in(pack: &Pack) -> Result<Manifest> {
         std::fs::copy(&lock, dir.join("Cargo.lock"))
             .with_context(|| format!("copying {}", lock.display()))?;
     }
-    Ok(Manifest {
-        path: manifest,
-        target_dir: crate::check::rust::target_dir(pack),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bin_paths_are_relative_to_the_package() {
-        assert_eq!(bin_path(Path::new("exercises/basics/a.rs")), "basics/a.rs");
-        assert_eq!(
-            bin_path(Path::new("solutions/basics/a.rs")),
-            "../solutions/basics/a.rs"
-        );
-    }
+    Ok(Manifest(
+        ExercisePackage::in_pack(&pack.root).with_manifest(manifest),
+    ))
 }

@@ -4,22 +4,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::finding::{Category, Finding};
 use crate::pack::{Pack, Problem};
-
-/// The exercise package's own files (its manifest, lock, formatting and lint
-/// settings), and cargo's build folder.
-const PACKAGE_FILES: [&str; 6] = [
-    "exercises/Cargo.toml",
-    "exercises/Cargo.lock",
-    "exercises/target",
-    "exercises/rustfmt.toml",
-    "exercises/.rustfmt.toml",
-    "exercises/clippy.toml",
-];
+use crate::view::dev_report::{Category, Finding};
 
 pub fn find(pack: &Pack) -> Vec<Finding> {
-    let mut used: BTreeSet<PathBuf> = PACKAGE_FILES.iter().map(PathBuf::from).collect();
+    let mut used: BTreeSet<PathBuf> = crate::exercise_package::OWN_FILES
+        .iter()
+        .map(PathBuf::from)
+        .collect();
     for exercise in &pack.exercises {
         used.extend(exercise.files.iter().cloned());
         used.insert(exercise.solution.clone());
@@ -48,7 +40,7 @@ fn walk(root: &Path, relative: &Path, used: &BTreeSet<PathBuf>, found: &mut Vec<
         return;
     };
     let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {

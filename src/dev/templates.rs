@@ -71,7 +71,7 @@ fn hints(kind: &str, solution: Solution) -> String {
         ],
     };
     let lines: Vec<String> = match solution {
-        Solution::Written => sample.iter().map(|h| h.to_string()).collect(),
+        Solution::Written => sample.iter().map(ToString::to_string).collect(),
         Solution::LeftToAuthor => vec![
             format!("{TODO}: a nudge (where to look)."),
             format!("{TODO}: a pointer (which tool, which function)."),

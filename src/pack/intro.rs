@@ -45,7 +45,7 @@ pub fn leading_comment(text: &str) -> String {
             _ => break,
         }
     }
-    while lines.last().is_some_and(|l| l.is_empty()) {
+    while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
     lines.join("\n")

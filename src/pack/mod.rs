@@ -10,7 +10,7 @@ mod paths;
 mod problem;
 
 pub use kind::{Kind, KindReader, KindTable, Spec, SpecContext};
-pub use paths::resolve_inside;
+pub use paths::{learner_file_problem, resolve_inside};
 pub use problem::{PackError, Problem, line_col};
 
 use std::path::{Path, PathBuf};
@@ -161,7 +161,7 @@ impl Pack {
 
     /// The exercise package's manifest (rust and http exercises are its targets).
     pub fn exercise_manifest(&self) -> PathBuf {
-        self.root.join("exercises").join("Cargo.toml")
+        crate::exercise_package::manifest_path(&self.root)
     }
 
     /// The runner's own folder inside the pack (git-ignored): progress,
@@ -269,7 +269,7 @@ pub fn pristine_copy_in(root: &Path, file: &Path) -> PathBuf {
 /// targets of one package, their solutions `<name>_sol`, and cargo keeps its
 /// own folders beside the programs in the target dir.
 pub fn reserved_name(name: &str) -> Option<&'static str> {
-    if name.ends_with("_sol") {
+    if crate::exercise_package::is_solution_target(name) {
         Some("a name that ends in `_sol` names a reference solution's target")
     } else if ["build", "deps", "examples", "incremental"].contains(&name) {
         Some("cargo uses that name for a folder of its own in the target dir")

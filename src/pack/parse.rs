@@ -363,7 +363,7 @@ impl<'r> ExerciseReader<'r, '_> {
     ) -> Vec<PathBuf> {
         let mut files = Vec::new();
         for file in raw.map(|f| f.get_ref().as_slice()).unwrap_or_default() {
-            match resolve_inside(self.root, file.get_ref()) {
+            match super::paths::resolve_learner_file(self.root, file.get_ref()) {
                 Ok(p) => {
                     if !self.root.join(&p).is_file() {
                         let problem = self.places.at(
@@ -388,7 +388,7 @@ impl<'r> ExerciseReader<'r, '_> {
             }
         }
         if files.is_empty() && reader.has_files() {
-            let span = raw.map_or(entry_span.clone(), |f| f.span());
+            let span = raw.map_or(entry_span.clone(), Spanned::span);
             self.at(
                 span,
                 format!("exercise `{name}` names no file for the learner"),
@@ -421,7 +421,7 @@ impl<'r> ExerciseReader<'r, '_> {
         };
         let solution = solution.unwrap_or_default();
         if !solution.as_os_str().is_empty() && !self.root.join(&solution).is_file() {
-            let span = raw.solution.as_ref().map_or(raw.name.span(), |s| s.span());
+            let span = raw.solution.as_ref().map_or(raw.name.span(), Spanned::span);
             self.at(
                 span,
                 not_a_file(self.root, &solution, "the solution", &solution.display().to_string()),

@@ -1,6 +1,7 @@
 //! Views: the same outcome feeds the watch screen, `run`, `check`, `dev check`
 //! and `--json`.
 
+pub mod dev_report;
 pub mod hints;
 pub mod json;
 pub mod progress;

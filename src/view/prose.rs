@@ -24,7 +24,7 @@ pub fn reflow(text: &str, width: usize, indent: &str) -> Vec<String> {
             out.extend(
                 textwrap::wrap(&joined, &options)
                     .into_iter()
-                    .map(|l| l.into_owned()),
+                    .map(std::borrow::Cow::into_owned),
             );
             paragraph.clear();
         }
@@ -38,7 +38,7 @@ pub fn reflow(text: &str, width: usize, indent: &str) -> Vec<String> {
             out.extend(
                 textwrap::wrap(&words.join(" "), &options)
                     .into_iter()
-                    .map(|l| l.into_owned()),
+                    .map(std::borrow::Cow::into_owned),
             );
         }
     };

@@ -67,7 +67,7 @@ pub fn hyperlink(text: &str, target: &Path) -> String {
     for byte in target.to_string_lossy().bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                url.push(byte as char)
+                url.push(byte as char);
             }
             _ => url.push_str(&format!("%{byte:02X}")),
         }

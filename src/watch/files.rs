@@ -212,7 +212,9 @@ impl FileWatcher {
             let Some(change) = classify(&event.kind) else {
                 return;
             };
-            let following = following.lock().unwrap_or_else(|e| e.into_inner());
+            let following = following
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let exercise = following.exercise;
             if event.paths.iter().any(|p| following.needs_rearm(p)) {
                 let _ = events.send(AppEvent::Rearm { exercise });
@@ -306,7 +308,10 @@ impl FileWatcher {
                 .with_context(|| format!("inotify could not watch {}", path.display()))?;
             self.watching.push(path);
         }
-        *self.following.lock().unwrap_or_else(|e| e.into_inner()) = following;
+        *self
+            .following
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = following;
         Ok(())
     }
 }

@@ -38,7 +38,7 @@ fn hash_tree(dir: &Path, hasher: &mut DefaultHasher, seen: &mut usize) {
         return;
     };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         *seen += 1;
         if *seen > MAX_TREE_ENTRIES {

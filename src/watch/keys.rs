@@ -56,7 +56,7 @@ impl KeyReader {
     /// Stop reading until [`KeyReader::resume`]; returns once the reader is idle.
     pub fn pause(&self) {
         let (lock, turn) = &*self.control;
-        let mut control = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut control = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *control = Control::PauseAsked;
         let _ = self.waker.wake();
         // Bounded: a reader thread that died must not hang the watcher.
@@ -65,7 +65,7 @@ impl KeyReader {
 
     pub fn resume(&self) {
         let (lock, turn) = &*self.control;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) = Control::Run;
+        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Control::Run;
         turn.notify_all();
     }
 }
@@ -104,17 +104,23 @@ fn read_keys(
             }
         }
         let (lock, turn) = control;
-        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if *state == Control::PauseAsked {
             *state = Control::Paused;
             turn.notify_all();
             while *state != Control::Run {
-                state = turn.wait(state).unwrap_or_else(|e| e.into_inner());
+                state = turn
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
             }
         }
     }
 }
 
 fn paused(control: &(Mutex<Control>, Condvar)) -> bool {
-    *control.0.lock().unwrap_or_else(|e| e.into_inner()) != Control::Run
+    *control
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        != Control::Run
 }

@@ -392,8 +392,8 @@ impl Model {
     }
 
     fn needs_build(&self) -> bool {
-        let needs = crate::check::needs(self.exercise());
-        needs.tests || needs.programs
+        let needs = crate::check::needs(self.exercise(), crate::check::Target::Learner);
+        !needs.harnesses.is_empty() || !needs.programs.is_empty()
     }
 
     fn start_check(&mut self, content: Fingerprint, now: Instant) -> Vec<Effect> {

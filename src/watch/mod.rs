@@ -527,7 +527,10 @@ impl WatchObserver {
     fn send(&self, phase: &str) {
         let total = self.total.load(Ordering::Relaxed);
         let done = self.done.load(Ordering::Relaxed);
-        let events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = events.send(AppEvent::CheckAllProgress {
             phase: phase.to_string(),
             done,

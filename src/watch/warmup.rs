@@ -17,28 +17,37 @@ use serde::Deserialize;
 
 use super::AppEvent;
 use super::machine::BuildProgress;
+use crate::exercise_package::ExercisePackage;
 use crate::pack::Pack;
 use crate::process::Cmd;
 
 const REFRESH: Duration = Duration::from_millis(250);
 
-/// The warm-up's cargo arguments, in one small place: the module that owns
-/// every cargo command line can take them over. `--message-format=json` on
-/// stdout is what the progress is counted from; the target dir is the one
-/// the checks build in.
+/// The warm-up's cargo arguments: those of
+/// `ExercisePackage::warm_up_command`, which cannot be used whole because
+/// `Cmd` hands stdout over only at the end (a `Cmd` option sending stdout to
+/// a file would let this module take that command as it is).
+/// `--message-format=json` on stdout is what the progress is counted from.
 pub fn warm_up_args(pack: &Pack) -> Vec<OsString> {
+    let package = ExercisePackage::in_pack(&pack.root);
     let mut args: Vec<OsString> = [
         "build",
         "--tests",
         "--keep-going",
         "--message-format=json",
+        "--quiet",
         "--manifest-path",
     ]
     .into_iter()
     .map(OsString::from)
     .collect();
-    args.push(pack.exercise_manifest().into_os_string());
+    args.push(package.manifest.into_os_string());
     args
+}
+
+/// The pack's target dir, the one its checks build in.
+fn target_dir(pack: &Pack) -> PathBuf {
+    ExercisePackage::in_pack(&pack.root).target_dir
 }
 
 /// `sh -c 'exec "$@" >"$0"' LOG cargo ARGS…`: cargo with its stdout in a
@@ -50,7 +59,7 @@ fn warm_up_command(pack: &Pack, log: &Path) -> Cmd {
         .arg("cargo")
         .args(warm_up_args(pack))
         .env("CARGO_TERM_COLOR", "always")
-        .env("CARGO_TARGET_DIR", crate::check::rust::target_dir(pack))
+        .env("CARGO_TARGET_DIR", target_dir(pack))
         .output_cap(64 * 1024)
 }
 
@@ -61,14 +70,14 @@ const DONE_MARKER: &str = "backlings-warm-up.done";
 /// Does this pack need a first build? (A Rust exercise package whose
 /// warm-up never finished.)
 pub fn needed(pack: &Pack) -> bool {
-    pack.exercise_manifest().is_file() && !crate::check::rust::target_dir(pack).join(DONE_MARKER).exists()
+    pack.exercise_manifest().is_file() && !target_dir(pack).join(DONE_MARKER).exists()
 }
 
 /// Start the build on a thread; it reports [`AppEvent::Build`] and
 /// [`AppEvent::BuildDone`].
 pub fn start(pack: &Pack, events: Sender<AppEvent>) {
     let manifest = pack.exercise_manifest();
-    let target = crate::check::rust::target_dir(pack);
+    let target = target_dir(pack);
     let log = target.join("backlings-warm-up.jsonl");
     let command = warm_up_command(pack, &log);
     thread::spawn(move || {

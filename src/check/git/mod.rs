@@ -13,6 +13,7 @@
 
 mod assertions;
 mod clock;
+mod diagnosis;
 pub mod kind;
 mod repo;
 mod sandbox;
@@ -28,14 +29,20 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use self::assertions::{Assertion, Check, Context, Verdict};
+use self::diagnosis::Diagnosis;
 use self::repo::Repo;
-use self::sandbox::Sandbox;
+use self::sandbox::{Marker, Sandbox};
 use self::scenario::Scenario;
 use super::Target;
-use crate::outcome::{Detail, Outcome};
+use crate::outcome::{CheckItem, Detail, Outcome};
 use crate::pack::{Exercise, Pack};
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &GitSpec, target: Target) -> Result<Outcome> {
+    if target == Target::Learner
+        && let Err(err) = learner_sandbox(pack, exercise).refuse_links(&pack.root)
+    {
+        return Ok(error_outcome(&format!("{err:#}")));
+    }
     // A learner's sandbox was built, so git was there: no probe on the
     // per-check path (a git gone since is named by the first call).
     if target != Target::Learner
@@ -59,6 +66,7 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &GitSpec, target: Target) -
 /// the check, with the hint to reset.
 pub fn prepare(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<()> {
     let sandbox = learner_sandbox(pack, exercise);
+    sandbox.refuse_links(&pack.root)?;
     if sandbox.read_marker().is_some() {
         return Ok(());
     }
@@ -69,15 +77,32 @@ pub fn prepare(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<()> {
 }
 
 /// Rebuild the sandbox from scratch (and restore an answer file's starter).
+/// The learner's repository is kept first, never overwritten by a later
+/// reset: `.backlings/replaced/sandboxes/NAME.1`, `NAME.2`, …
 pub fn reset(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<String> {
     sandbox::require_git()?;
     let scenario = load(pack, exercise, spec)?;
     let sandbox = learner_sandbox(pack, exercise);
+    sandbox.refuse_links(&pack.root)?;
+    let kept = if sandbox.has_work() {
+        let dest = kept_sandbox_dir(pack, exercise)?;
+        sandbox.keep_in(&dest)?;
+        Some(dest)
+    } else {
+        None
+    };
     scenario::build(&sandbox, &scenario)?;
     let mut done = format!(
         "rebuilt the sandbox from scratch: cd {}",
         shell_quote(&sandbox.work())
     );
+    if let Some(kept) = kept {
+        done.push_str(&format!(
+            "\nyour repository as it was is kept in {} (cd {})",
+            kept.display(),
+            shell_quote(&kept.join("work"))
+        ));
+    }
     if !exercise.files.is_empty() {
         let restored = crate::pristine::restore(pack, exercise)?;
         done.push('\n');
@@ -86,26 +111,66 @@ pub fn reset(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Result<String>
     Ok(done)
 }
 
-/// The sandbox's work tree, recursively, so that both git commands (which
-/// change `.git/HEAD`, `.git/refs/…`, `.git/index`, `.git/packed-refs`,
-/// `.git/MERGE_HEAD`…) and edits to its files (a conflict resolved in an
-/// editor, a `.gitignore` written) trigger a check. Events under
-/// `.git/objects/` and on `*.lock` files are noise a watcher should drop:
-/// every git command writes objects and takes locks before the change that
-/// matters lands on a ref or the index. A check never writes into `.git`.
-/// Also the exercise's own files (a quiz's answer file), non-recursively.
-pub fn watched_paths(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Vec<(PathBuf, bool)> {
-    let mut paths = vec![(learner_sandbox(pack, exercise).work(), true)];
+/// The first `.backlings/replaced/sandboxes/NAME.N` not taken yet.
+fn kept_sandbox_dir(pack: &Pack, exercise: &Exercise) -> Result<PathBuf> {
+    let parent = pack.state_dir().join("replaced").join("sandboxes");
+    for path in [pack.state_dir().join("replaced"), parent.clone()] {
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            anyhow::bail!(
+                "{} is a symbolic link: backlings keeps your sandbox there before a reset, and never writes through a link that can lead out of the pack\n  help: remove the link (`rm {}`), then reset again",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let taken = |n: u32| fs::symlink_metadata(parent.join(format!("{}.{n}", exercise.name))).is_ok();
+    let n = (1..).find(|n| !taken(*n)).expect("a free number");
+    Ok(parent.join(format!("{}.{n}", exercise.name)))
+}
+
+/// What can change a git exercise's verdict, for the watcher:
+///
+/// - the sandbox's work tree, recursively: every git command changes
+///   `.git/HEAD`, `.git/refs/…`, `.git/index`, `.git/packed-refs`,
+///   `.git/MERGE_HEAD`…, and every edit, creation *and removal* of a file
+///   (a `git clean -f`, a conflict resolved in an editor) can too;
+/// - the sandbox's folder, not recursively: `work` or the guard removed;
+/// - its `origin.git`, recursively, when the scenario has one: a push
+///   changes only the remote's refs;
+/// - the exercise's own files (a quiz's answer file), non-recursively.
+///
+/// The watcher must honour creations, writes, renames *and removals*
+/// (files and folders, `.git` itself), and may drop events under
+/// `objects/` and on `*.lock` files: every git command writes objects and
+/// takes locks before the change that matters lands on a ref or the index.
+/// A check never writes into any of these (its git runs with
+/// GIT_OPTIONAL_LOCKS=0), so it never triggers itself.
+pub fn watched_paths(pack: &Pack, exercise: &Exercise, spec: &GitSpec) -> Vec<(PathBuf, bool)> {
+    let sandbox = learner_sandbox(pack, exercise);
+    let mut paths = vec![(sandbox.work(), true), (sandbox.dir().to_path_buf(), false)];
+    let remote = spec
+        .load(&pack.root, &exercise.files)
+        .map(|s| s.remote)
+        .unwrap_or(true);
+    if remote {
+        paths.push((sandbox.origin(), true));
+    }
     paths.extend(exercise.files.iter().map(|f| (pack.path(f), false)));
     paths
 }
 
-/// The line that tells the learner where to type their git commands.
+/// Where the learner works: the `cd` line to their sandbox, and, for a
+/// quiz, the answer file they edit (the screen shows only this line).
 pub fn workspace_hint(pack: &Pack, exercise: &Exercise, _spec: &GitSpec) -> Option<String> {
-    Some(format!(
-        "cd {}",
-        shell_quote(&learner_sandbox(pack, exercise).work())
-    ))
+    let cd = format!("cd {}", shell_quote(&learner_sandbox(pack, exercise).work()));
+    Some(match exercise.files.as_slice() {
+        [] => cd,
+        files => {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            format!("{cd}  ·  write your answer in {}", names.join(", "))
+        }
+    })
 }
 
 fn learner_sandbox(pack: &Pack, exercise: &Exercise) -> Sandbox {
@@ -143,10 +208,15 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
             },
         });
     }
+    // Before anything else: a learner who deleted the guard with `.git`
+    // would otherwise reach the pack's repository from their shell.
+    if marker.is_some() {
+        sandbox.write_guard()?;
+    }
     // Checked before any git command: without it, git would look for a
     // repository further up (the ceiling stops it, but the learner needs to
     // hear what happened).
-    if !sandbox.git_dir().is_dir() {
+    if !sandbox.git_dir().is_dir() && scenario.init {
         return Ok(Outcome::error(format!(
             "{} has no .git folder any more, so it is not a repository: run `backlings reset {name}` to start over",
             work.display()
@@ -165,11 +235,14 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
         .iter()
         .map(|f| (f.to_string_lossy().into_owned(), pack.path(f)))
         .collect();
-    let mut outcome = match judge(&sandbox, scenario, &marker.commits, &answers) {
+    // Without `init`, the learner's own `git init` is the point.
+    let reinitialised = scenario.init && sandbox.reinitialised();
+    let mut outcome = match judge(&sandbox, scenario, &marker, &answers) {
         Ok(outcome) => outcome,
         Err(err) if err.downcast_ref::<sandbox::GitMissing>().is_some() => {
             return Ok(error_outcome(&err.to_string()));
         }
+        Err(err) if reinitialised => Outcome::fail(format!("the checks cannot read it: {err:#}")),
         // A `.git` damaged by hand, say: git cannot read it.
         Err(err) => {
             return Ok(error_outcome(&format!(
@@ -178,6 +251,9 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
             .with(reset));
         }
     };
+    if !outcome.status.passed() && reinitialised {
+        outcome = tell_reinitialised(outcome, name);
+    }
     if !outcome.status.passed() {
         outcome.push(Detail::Command {
             title: "your sandbox: type git commands there".into(),
@@ -192,6 +268,29 @@ fn check_learner(pack: &Pack, exercise: &Exercise, scenario: &Scenario) -> Resul
         });
     }
     Ok(outcome)
+}
+
+/// The learner deleted the sandbox's `.git` and made a new one: say so
+/// first, since it explains every other failure (and `git commit` itself
+/// failing, under their own config).
+fn tell_reinitialised(outcome: Outcome, name: &str) -> Outcome {
+    let mut told = Outcome::fail(format!(
+        "this sandbox's repository was made again with `git init`: the one backlings built is gone ({})",
+        outcome.message
+    ))
+    .with(Detail::Text {
+        text: "The new repository has none of the sandbox's settings, so your own git configuration applies in it: \
+               with `commit.gpgsign = true` and no key, `git commit` fails with \"gpg failed to sign the data\"; \
+               another default branch or identity changes what the checks find. The exercise's starting commits are gone too. \
+               `backlings reset NAME` builds the sandbox again (what is there now is kept)."
+            .replace("NAME", name),
+    })
+    .with(Detail::Command {
+        title: "build the sandbox again, from scratch".into(),
+        command: format!("backlings reset {name}"),
+    });
+    told.details.extend(outcome.details);
+    told
 }
 
 /// A fresh sandbox in a temp dir; with a solution script, run it there first.
@@ -213,6 +312,7 @@ fn check_fresh(
     // `dev check` of a starter also proves the setup deterministic: every
     // learner (and every test) must get the same hashes.
     if solution.is_none()
+        && scenario.init
         && let Some(differs) = nondeterministic(&sandbox, scenario)?
     {
         return Ok(differs);
@@ -232,7 +332,7 @@ fn check_fresh(
     {
         return Ok(failed);
     }
-    judge(&sandbox, scenario, &marker.commits, &answers)
+    judge(&sandbox, scenario, &marker, &answers)
 }
 
 /// Build the scenario a second time and compare every ref (and origin's):
@@ -334,13 +434,15 @@ fn run_solution(
 }
 
 /// Judge every check (not only up to the first failure: the learner sees
-/// how far they are) and turn the verdicts into one outcome.
+/// how far they are) and turn the verdicts into one outcome, what is wrong
+/// with the repository as a whole said first.
 fn judge(
     sandbox: &Sandbox,
     scenario: &Scenario,
-    commits: &BTreeMap<String, String>,
+    marker: &Marker,
     answers: &BTreeMap<String, PathBuf>,
 ) -> Result<Outcome> {
+    let commits = &marker.commits;
     let ignore_queries = scenario
         .checks
         .iter()
@@ -349,6 +451,19 @@ fn judge(
             _ => None,
         })
         .collect();
+    if !sandbox.git_dir().is_dir() {
+        return Ok(no_repository_yet(scenario));
+    }
+    // An answer file that is not one of the exercise's is in the sandbox.
+    let mut answers = answers.clone();
+    for check in &scenario.checks {
+        if let (Assertion::Answer(_), Some(file)) = (&check.assertion, &check.file)
+            && !answers.contains_key(file)
+        {
+            answers.insert(file.clone(), sandbox.work().join(file));
+        }
+    }
+    let answers = &answers;
     let mut repo = Repo::new(sandbox, ignore_queries);
     repo.prefetch(
         scenario
@@ -369,10 +484,39 @@ fn judge(
         })?;
         verdicts.push((check, verdict));
     }
-    Ok(outcome_of(&verdicts))
+    let diagnoses = if verdicts.iter().all(|(_, v)| v.passed) {
+        Vec::new()
+    } else {
+        diagnosis::diagnose(&mut repo, &verdicts, marker.setup_reflog)?
+    };
+    Ok(outcome_of(&verdicts, diagnoses))
 }
 
-fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
+/// A scenario with `init = false` before the learner's `git init`: every
+/// check fails the same way, and the way on is one command.
+fn no_repository_yet(scenario: &Scenario) -> Outcome {
+    let items = scenario
+        .checks
+        .iter()
+        .map(|c| CheckItem {
+            what: c.key.replace('_', " "),
+            passed: false,
+            expected: None,
+            found: Some("no repository yet".into()),
+        })
+        .collect();
+    Outcome::fail("the sandbox is not a repository yet: `git init` makes one")
+        .with(Detail::Command {
+            title: "make it a repository".into(),
+            command: "git init".into(),
+        })
+        .with(Detail::Checklist {
+            title: format!("0 of {} checks pass", scenario.checks.len()),
+            items,
+        })
+}
+
+fn outcome_of(verdicts: &[(&Check, Verdict)], diagnoses: Vec<Diagnosis>) -> Outcome {
     let total = verdicts.len();
     let failed: Vec<&(&Check, Verdict)> = verdicts.iter().filter(|(_, v)| !v.passed).collect();
     let Some((first_check, first)) = failed.first() else {
@@ -385,40 +529,42 @@ fn outcome_of(verdicts: &[(&Check, Verdict)]) -> Outcome {
             }
         ));
     };
-    let message = match failed.len() {
-        1 => first.message(),
-        n => format!("{} (and {} more failing)", first.message(), n - 1),
+    let message = match (diagnoses.first(), failed.len()) {
+        (Some(diagnosis), n) => format!(
+            "{} ({} of {total} check{} failing)",
+            diagnosis.headline,
+            n,
+            if total == 1 { "" } else { "s" }
+        ),
+        (None, 1) => first.message(),
+        (None, n) => format!("{} (and {} more failing)", first.message(), n - 1),
     };
-    let checklist: Vec<String> = verdicts
-        .iter()
-        .map(|(_, v)| {
-            if v.passed {
-                format!("✓ {}: {}", v.what, one_line(&v.expected))
-            } else {
-                format!(
-                    "✗ {}: {} — found {}",
-                    v.what,
-                    one_line(&v.expected),
-                    one_line(&v.found)
-                )
-            }
-        })
-        .collect();
+    let mut outcome = Outcome::fail(message);
+    for diagnosis in diagnoses {
+        for detail in diagnosis.details {
+            outcome.push(detail);
+        }
+    }
     // The whole list shows how far the learner is; the first failing check,
     // in full and with the author's explanation, is what to do next.
-    let mut outcome = Outcome::fail(message)
-        .with(Detail::Text {
-            text: format!(
-                "{} of {total} checks pass:\n{}",
-                total - failed.len(),
-                checklist.join("\n")
-            ),
+    let items = verdicts
+        .iter()
+        .map(|(_, v)| CheckItem {
+            what: v.what.clone(),
+            passed: v.passed,
+            expected: Some(one_line(&v.expected)),
+            found: (!v.passed).then(|| v.brief.clone().unwrap_or_else(|| one_line(&v.found))),
         })
-        .with(Detail::Mismatch {
-            what: format!("next: {}", first.what),
-            expected: first.expected.clone(),
-            found: first.found.clone(),
-        });
+        .collect();
+    outcome.push(Detail::Checklist {
+        title: format!("{} of {total} checks pass", total - failed.len()),
+        items,
+    });
+    outcome.push(first.evidence.clone().unwrap_or_else(|| Detail::Mismatch {
+        what: format!("next: {}", first.what),
+        expected: first.expected.clone(),
+        found: first.found.clone(),
+    }));
     if let Some(why) = &first_check.why {
         outcome.push(Detail::Text {
             text: why.trim().to_string(),

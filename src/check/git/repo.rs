@@ -33,6 +33,8 @@ pub struct Change {
     pub unstaged: char,
     pub unmerged: bool,
     pub path: String,
+    /// Where a renamed or copied path came from.
+    pub from: Option<String>,
 }
 
 impl Change {
@@ -54,6 +56,17 @@ impl Change {
 
     pub fn is_staged(&self) -> bool {
         self.unmerged || !matches!(self.staged, '.' | '?')
+    }
+
+    /// The line `git status --short` prints for this change: `XY path`
+    /// (`XY from -> path` for a rename), untracked files as `?? path`.
+    pub fn short(&self) -> String {
+        let code = |c: char| if c == '.' { ' ' } else { c };
+        let xy = format!("{}{}", code(self.staged), code(self.unstaged));
+        match &self.from {
+            Some(from) => format!("{xy} {from} -> {}", self.path),
+            None => format!("{xy} {}", self.path),
+        }
     }
 }
 
@@ -89,7 +102,11 @@ pub struct Commit {
     pub parents: Vec<String>,
     pub author_name: String,
     pub author_email: String,
+    pub committer_name: String,
+    pub committer_email: String,
     pub subject: String,
+    /// The message after its subject line, as `%b` gives it.
+    pub body: String,
 }
 
 /// Why a revision has no commits to show.
@@ -120,6 +137,58 @@ pub enum Query {
     Ignored,
     /// A file at a revision: (revision, path).
     FileAt(String, String),
+    /// A file's staged content (`:path`).
+    Staged(String),
+    /// The paths the commit at a revision changes, against its first parent.
+    Changes(String),
+    /// Every file of the tree at a revision.
+    Tree(String),
+    /// An annotated tag's message, by tag name.
+    TagMessage(String),
+    /// HEAD's reflog.
+    Reflog,
+}
+
+/// A path a commit changes: `A`dded, `M`odified, `D`eleted, `T`ype changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub status: char,
+    pub path: String,
+}
+
+/// Why a path is ignored (or explicitly not), as `git check-ignore -v` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreRule {
+    /// `.gitignore`, `logs/.gitignore`, `.git/info/exclude`, …
+    pub source: String,
+    pub line: usize,
+    pub pattern: String,
+}
+
+impl IgnoreRule {
+    /// A `!pattern` matched: the path is explicitly not ignored.
+    pub fn negated(&self) -> bool {
+        self.pattern.starts_with('!')
+    }
+}
+
+/// One entry of HEAD's reflog, newest first.
+#[derive(Debug, Clone)]
+pub struct ReflogEntry {
+    /// Where HEAD was after the action.
+    pub hash: String,
+    /// Who moved it (the sandbox's identity for the learner's commands).
+    pub email: String,
+    /// `commit (amend): Fix typo`, `reset: moving to HEAD~1`, …
+    pub action: String,
+}
+
+/// An annotated tag's message, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagMessage {
+    Annotated(String),
+    Lightweight,
+    NoSuchTag,
 }
 
 pub struct Repo<'a> {
@@ -134,9 +203,15 @@ pub struct Repo<'a> {
     logs: HashMap<String, Log>,
     resolved: HashMap<String, Option<String>>,
     files_at: HashMap<(String, String), Option<String>>,
+    staged_files: HashMap<String, Option<String>>,
+    changes: HashMap<String, Option<Rc<Vec<Changed>>>>,
+    trees: HashMap<String, Option<Rc<Vec<String>>>>,
+    tag_messages: HashMap<String, TagMessage>,
+    reflog: Option<Rc<Vec<ReflogEntry>>>,
     /// Paths for `check-ignore`, all asked in one call.
     ignore_queries: Vec<String>,
-    ignored: Option<Rc<HashSet<String>>>,
+    /// Path → the rule that matched it (negated rules included).
+    ignored: Option<Rc<HashMap<String, IgnoreRule>>>,
 }
 
 impl<'a> Repo<'a> {
@@ -152,6 +227,11 @@ impl<'a> Repo<'a> {
             logs: HashMap::new(),
             resolved: HashMap::new(),
             files_at: HashMap::new(),
+            staged_files: HashMap::new(),
+            changes: HashMap::new(),
+            trees: HashMap::new(),
+            tag_messages: HashMap::new(),
+            reflog: None,
             ignore_queries,
             ignored: None,
         }
@@ -159,6 +239,10 @@ impl<'a> Repo<'a> {
 
     pub fn work(&self) -> std::path::PathBuf {
         self.sandbox.work()
+    }
+
+    pub fn sandbox(&self) -> &Sandbox {
+        self.sandbox
     }
 
     fn git(&self) -> Cmd {
@@ -174,6 +258,8 @@ impl<'a> Repo<'a> {
                 "core.quotePath=false",
                 "-c",
                 "log.showSignature=false",
+                "-c",
+                "log.showRoot=true",
             ])
     }
 
@@ -198,7 +284,7 @@ impl<'a> Repo<'a> {
             Query::Log(rev) => git.args([
                 "log",
                 "-z",
-                "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s",
+                "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%s%x1f%b",
                 rev.as_str(),
                 "--",
             ]),
@@ -214,9 +300,41 @@ impl<'a> Repo<'a> {
             Query::ConflictMarkers => {
                 git.args(["grep", "-z", "-n", "-I", "-E", "-e", "^(<<<<<<<|>>>>>>>)( |$)"])
             }
-            // (`-z` needs `--stdin`, and the runner's children get no stdin.)
-            Query::Ignored => git.args(["check-ignore", "--"]).args(&self.ignore_queries),
+            // (`-z` needs `--stdin`, and the runner's children get no stdin;
+            // paths are unquoted by core.quotePath=false.) `-v` names the
+            // rule, and also reports paths a `!pattern` keeps.
+            Query::Ignored => git.args(["check-ignore", "-v", "--"]).args(&self.ignore_queries),
             Query::FileAt(rev, path) => git.args(["cat-file", "blob"]).arg(format!("{rev}:{path}")),
+            Query::Staged(path) => git.args(["cat-file", "blob"]).arg(format!(":{path}")),
+            // `-m --first-parent`: a merge commit's changes against the branch
+            // it was made on, as a learner reads them; no rename detection, so
+            // a rename shows both paths.
+            Query::Changes(rev) => git.args([
+                "log",
+                "-1",
+                "-m",
+                "--first-parent",
+                "--no-renames",
+                "--format=",
+                "--name-status",
+                "-z",
+                rev.as_str(),
+                "--",
+            ]),
+            Query::Tree(rev) => git
+                .args(["ls-tree", "-r", "-z", "--name-only"])
+                .arg(format!("{rev}^{{tree}}")),
+            Query::TagMessage(name) => git
+                .args(["for-each-ref", "--format=%(objecttype)%00%(contents)"])
+                .arg(format!("refs/tags/{name}")),
+            Query::Reflog => git.args([
+                "log",
+                "--walk-reflogs",
+                "-z",
+                "--format=%H%x1f%ge%x1f%gs",
+                "HEAD",
+                "--",
+            ]),
         })
     }
 
@@ -232,6 +350,11 @@ impl<'a> Repo<'a> {
             Query::ConflictMarkers => self.markers.is_some(),
             Query::Ignored => self.ignored.is_some(),
             Query::FileAt(rev, path) => self.files_at.contains_key(&(rev.clone(), path.clone())),
+            Query::Staged(path) => self.staged_files.contains_key(path),
+            Query::Changes(rev) => self.changes.contains_key(rev),
+            Query::Tree(rev) => self.trees.contains_key(rev),
+            Query::TagMessage(name) => self.tag_messages.contains_key(name),
+            Query::Reflog => self.reflog.is_some(),
         }
     }
 
@@ -273,7 +396,10 @@ impl<'a> Repo<'a> {
                 {
                     // HEAD always exists; when it names nothing, its branch is unborn.
                     Err(Missing::NoCommits)
-                } else if err.contains("unknown revision") || err.contains("bad revision") {
+                } else if err.contains("unknown revision")
+                    || err.contains("bad revision")
+                    || err.contains("bad object")
+                {
                     Err(Missing::Unknown)
                 } else {
                     return Err(failed());
@@ -312,17 +438,60 @@ impl<'a> Repo<'a> {
                 self.markers = Some(Rc::new(markers));
             }
             Query::Ignored => {
-                // check-ignore: 0 some ignored, 1 none ignored.
+                // check-ignore: 0 some matched, 1 none matched.
                 if !matches!(code, Some(0 | 1)) {
                     return Err(failed());
                 }
-                self.ignored = Some(Rc::new(
-                    out.lines().filter(|p| !p.is_empty()).map(String::from).collect(),
-                ));
+                // git names `.git/info/exclude` by its absolute path (GIT_DIR
+                // is absolute): show it as the learner sees it.
+                let mut rules = parse_check_ignore(&out);
+                let work = format!("{}/", self.sandbox.work().display());
+                for rule in rules.values_mut() {
+                    if let Some(inside) = rule.source.strip_prefix(&work) {
+                        rule.source = inside.to_string();
+                    }
+                }
+                self.ignored = Some(Rc::new(rules));
             }
             Query::FileAt(rev, path) => {
                 self.files_at
                     .insert((rev, path), (code == Some(0)).then_some(out));
+            }
+            Query::Staged(path) => {
+                self.staged_files.insert(path, (code == Some(0)).then_some(out));
+            }
+            Query::Changes(rev) => {
+                let changes = (code == Some(0)).then(|| Rc::new(parse_name_status(&out)));
+                self.changes.insert(rev, changes);
+            }
+            Query::Tree(rev) => {
+                let tree = (code == Some(0)).then(|| {
+                    Rc::new(
+                        out.split('\0')
+                            .filter(|p| !p.is_empty())
+                            .map(String::from)
+                            .collect(),
+                    )
+                });
+                self.trees.insert(rev, tree);
+            }
+            Query::TagMessage(name) => {
+                let out = ok(code, &out).ok_or_else(failed)?;
+                let message = match out.split_once('\0') {
+                    None => TagMessage::NoSuchTag,
+                    Some(("tag", text)) => TagMessage::Annotated(text.trim_end().to_string()),
+                    Some(_) => TagMessage::Lightweight,
+                };
+                self.tag_messages.insert(name, message);
+            }
+            Query::Reflog => {
+                // A repository without commits has no reflog yet.
+                let entries = if code == Some(0) {
+                    parse_reflog(&out)
+                } else {
+                    Vec::new()
+                };
+                self.reflog = Some(Rc::new(entries));
             }
         }
         Ok(())
@@ -399,14 +568,45 @@ impl<'a> Repo<'a> {
         Ok(self.stash_count.expect("stored"))
     }
 
-    /// Is `path` ignored? Every path the checks ask about goes in one call.
-    pub fn is_ignored(&mut self, path: &str) -> Result<bool> {
+    /// The rule that decides whether `path` is ignored (`None`: no rule
+    /// matches, it is not ignored). Every path the checks ask about goes in
+    /// one call.
+    pub fn ignore_rule(&mut self, path: &str) -> Result<Option<IgnoreRule>> {
         if !self.ignore_queries.iter().any(|q| q == path) {
             self.ignore_queries.push(path.to_string());
             self.ignored = None;
         }
         self.ensure(Query::Ignored)?;
-        Ok(self.ignored.as_ref().is_some_and(|set| set.contains(path)))
+        Ok(self.ignored.as_ref().and_then(|rules| rules.get(path).cloned()))
+    }
+
+    /// A file's content in the index; `None` when it is not in the index.
+    pub fn staged_file(&mut self, path: &str) -> Result<Option<String>> {
+        self.ensure(Query::Staged(path.to_string()))?;
+        Ok(self.staged_files[path].clone())
+    }
+
+    /// The paths the commit at `rev` changes; `None` when `rev` names nothing.
+    pub fn changes(&mut self, rev: &str) -> Result<Option<Rc<Vec<Changed>>>> {
+        self.ensure(Query::Changes(rev.to_string()))?;
+        Ok(self.changes[rev].clone())
+    }
+
+    /// Every file of the tree at `rev`; `None` when `rev` names nothing.
+    pub fn tree(&mut self, rev: &str) -> Result<Option<Rc<Vec<String>>>> {
+        self.ensure(Query::Tree(rev.to_string()))?;
+        Ok(self.trees[rev].clone())
+    }
+
+    pub fn tag_message(&mut self, name: &str) -> Result<TagMessage> {
+        self.ensure(Query::TagMessage(name.to_string()))?;
+        Ok(self.tag_messages[name].clone())
+    }
+
+    /// HEAD's reflog, newest first.
+    pub fn reflog(&mut self) -> Result<Rc<Vec<ReflogEntry>>> {
+        self.ensure(Query::Reflog)?;
+        Ok(Rc::clone(self.reflog.as_ref().expect("stored")))
     }
 
     /// Lines that look like conflict markers in tracked files: (path, line).
@@ -479,6 +679,57 @@ pub fn read_work_file(work: &Path, path: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// `git check-ignore -v`: `source:line:pattern<TAB>path` per matched path.
+fn parse_check_ignore(out: &str) -> HashMap<String, IgnoreRule> {
+    out.lines()
+        .filter_map(|line| {
+            let (rule, path) = line.rsplit_once('\t')?;
+            let mut parts = rule.splitn(3, ':');
+            let source = parts.next()?.to_string();
+            let line = parts.next()?.parse().ok()?;
+            let pattern = parts.next()?.to_string();
+            Some((
+                path.to_string(),
+                IgnoreRule {
+                    source,
+                    line,
+                    pattern,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// `--name-status -z`: a status letter, then its path, each NUL-ended.
+fn parse_name_status(out: &str) -> Vec<Changed> {
+    let mut fields = out
+        .split('\0')
+        .map(|f| f.trim_start_matches('\n'))
+        .filter(|f| !f.is_empty());
+    let mut changes = Vec::new();
+    while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+        changes.push(Changed {
+            status: status.chars().next().unwrap_or('M'),
+            path: path.to_string(),
+        });
+    }
+    changes
+}
+
+fn parse_reflog(out: &str) -> Vec<ReflogEntry> {
+    out.split('\0')
+        .map(|r| r.trim_start_matches('\n'))
+        .filter_map(|record| {
+            let mut fields = record.splitn(3, '\x1f');
+            Some(ReflogEntry {
+                hash: fields.next()?.to_string(),
+                email: fields.next()?.to_string(),
+                action: fields.next()?.to_string(),
+            })
+        })
+        .collect()
+}
+
 fn parse_refs(out: &str) -> Result<Refs> {
     let mut refs = Refs::new();
     for line in out.lines() {
@@ -506,7 +757,17 @@ fn parse_log(out: &str) -> Result<Vec<Commit>> {
         .filter(|r| !r.is_empty())
         .map(|record| {
             let fields: Vec<&str> = record.split('\x1f').collect();
-            let [hash, parents, author_name, author_email, subject] = fields[..] else {
+            let [
+                hash,
+                parents,
+                author_name,
+                author_email,
+                committer_name,
+                committer_email,
+                subject,
+                body,
+            ] = fields[..]
+            else {
                 bail!("unexpected `git log` record: {record:?}");
             };
             Ok(Commit {
@@ -514,7 +775,10 @@ fn parse_log(out: &str) -> Result<Vec<Commit>> {
                 parents: parents.split_whitespace().map(String::from).collect(),
                 author_name: author_name.to_string(),
                 author_email: author_email.to_string(),
+                committer_name: committer_name.to_string(),
+                committer_email: committer_email.to_string(),
                 subject: subject.to_string(),
+                body: body.trim_end().to_string(),
             })
         })
         .collect()
@@ -555,6 +819,7 @@ fn parse_status(out: &str) -> Result<Status> {
                     unstaged,
                     unmerged: false,
                     path: path_after(entry, 8),
+                    from: None,
                 });
             }
             b'2' => {
@@ -564,8 +829,8 @@ fn parse_status(out: &str) -> Result<Status> {
                     unstaged,
                     unmerged: false,
                     path: path_after(entry, 9),
+                    from: fields.next().map(String::from),
                 });
-                fields.next(); // the original path
             }
             b'u' => {
                 let (staged, unstaged) = xy(entry);
@@ -574,6 +839,7 @@ fn parse_status(out: &str) -> Result<Status> {
                     unstaged,
                     unmerged: true,
                     path: path_after(entry, 10),
+                    from: None,
                 });
             }
             b'?' => changes.push(Change {
@@ -581,6 +847,7 @@ fn parse_status(out: &str) -> Result<Status> {
                 unstaged: '?',
                 unmerged: false,
                 path: entry[2..].to_string(),
+                from: None,
             }),
             _ => {}
         }
@@ -627,11 +894,35 @@ mod tests {
 
     #[test]
     fn reads_log_records() {
-        let out = "aaa\x1fbbb ccc\x1fAda\x1fada@example.com\x1fMerge branch 'x'\0\nbbb\x1f\x1fSam\x1fsam@example.com\x1fStart\0";
+        let out = "aaa\x1fbbb ccc\x1fAda\x1fada@example.com\x1fAda\x1fada@example.com\x1fMerge branch 'x'\x1f\0\nbbb\x1f\x1fSam\x1fsam@example.com\x1fBo\x1fbo@example.com\x1fStart\x1fWhy:\nbecause\n\0";
         let log = parse_log(out).unwrap();
         assert_eq!(log.len(), 2);
         assert_eq!(log[0].parents, ["bbb", "ccc"]);
         assert!(log[1].parents.is_empty());
         assert_eq!(log[1].subject, "Start");
+        assert_eq!(log[1].body, "Why:\nbecause");
+        assert_eq!(log[1].committer_name, "Bo");
+    }
+
+    #[test]
+    fn reads_ignore_rules_names_and_statuses() {
+        let rules = parse_check_ignore(
+            ".git/info/exclude:2:*.log\tapp.log\nlogs/.gitignore:1:!keep.txt\tlogs/keep.txt\n",
+        );
+        assert_eq!(rules["app.log"].source, ".git/info/exclude");
+        assert_eq!(rules["app.log"].line, 2);
+        assert!(rules["logs/keep.txt"].negated());
+        let changes = parse_name_status("M\0a.txt\0A\0new dir/b.txt\0");
+        assert_eq!(
+            changes[1],
+            Changed {
+                status: 'A',
+                path: "new dir/b.txt".into()
+            }
+        );
+        let reflog =
+            parse_reflog("abc\x1flearner@x\x1fcommit (amend): Fix\0\ndef\x1fsam@x\x1fcommit: Start\0");
+        assert_eq!(reflog.len(), 2);
+        assert_eq!(reflog[0].action, "commit (amend): Fix");
     }
 }

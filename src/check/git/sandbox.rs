@@ -8,6 +8,7 @@
 //! NAME/work/         the learner's repository
 //! NAME/origin.git/   its `origin`, a bare repository (when the scenario has one)
 //! NAME/home/         HOME of the runner's git processes, holding their .gitconfig
+//! NAME/.git          a guard file naming no repository (see `write_guard`)
 //! NAME.built         written last when setup succeeded: a later missing sandbox
 //!                    was deleted, not never built; records the named commits
 //! ```
@@ -17,7 +18,8 @@
 //! never finds a repository the runner did not name: GIT_DIR and GIT_WORK_TREE
 //! are always explicit, and GIT_CEILING_DIRECTORIES stops any discovery at the
 //! sandbox, so a deleted `.git` can never make git fall through to the pack's
-//! own repository.
+//! own repository. The learner's own git, which has none of this
+//! environment, is stopped by the guard file.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -42,6 +44,10 @@ pub const LEARNER_EMAIL: &str = "learner@backlings.invalid";
 
 /// init.defaultBranch arrived in git 2.28; older gits would start on `master`.
 const MIN_GIT: (u32, u32) = (2, 28);
+
+/// Where the guard `.git` file points: nowhere, in words a learner reads in
+/// git's "fatal: not a git repository: …".
+const GUARD_TARGET: &str = "no repository here - git init makes one; backlings reset rebuilds the sandbox";
 
 /// The global configuration of the runner's git processes. Fixed, so that
 /// nothing about the machine or the learner changes what setup produces.
@@ -96,6 +102,10 @@ pub struct Marker {
     /// `id` of a step → the commit HEAD was at after it.
     #[serde(default)]
     pub commits: BTreeMap<String, String>,
+    /// How many entries HEAD's reflog had when setup ended: the newer ones
+    /// are the learner's (setup may use the learner's identity too).
+    #[serde(default)]
+    pub setup_reflog: usize,
 }
 
 impl Sandbox {
@@ -171,6 +181,95 @@ impl Sandbox {
             }
         }
         Ok(())
+    }
+
+    /// Refuse a sandbox reached through a symbolic link: the runner writes
+    /// and deletes in it, and a link (a cloned pack can ship one) would
+    /// take those writes out of the pack. Every folder from `root` down to
+    /// the sandbox's own parts is looked at, never followed.
+    pub fn refuse_links(&self, root: &Path) -> Result<()> {
+        let mut paths: Vec<PathBuf> = self
+            .dir
+            .ancestors()
+            .take_while(|p| p.starts_with(root) && *p != root)
+            .map(Path::to_path_buf)
+            .collect();
+        paths.extend([self.work(), self.home(), self.origin(), self.marker.clone()]);
+        for path in paths {
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                let target = fs::read_link(&path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                bail!(
+                    "{} is a symbolic link (to {target}): backlings builds and deletes git sandboxes there, and never through a link that can lead out of the pack\n  help: remove the link (`rm {}`); backlings then makes a real folder",
+                    path.display(),
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the guard that stops a learner's git from looking further up
+    /// than the sandbox: a `.git` file in the sandbox's folder that names no
+    /// repository. Their git, in a work tree whose `.git` they deleted,
+    /// then stops there with "not a git repository: …" instead of finding
+    /// the pack's own repository above (a cloned pack is one). A ceiling
+    /// variable would only protect the runner's own git, not their shell.
+    pub fn write_guard(&self) -> Result<()> {
+        let guard = self.dir.join(".git");
+        let text = format!("gitdir: {GUARD_TARGET}\n");
+        if fs::read_to_string(&guard).is_ok_and(|t| t == text) {
+            return Ok(());
+        }
+        crate::fsutil::write_replacing(&guard, text.as_bytes())
+    }
+
+    /// Move the learner's repository (its work tree with `.git`, and its
+    /// origin) into `dest`, emptying the work folder but keeping it (a
+    /// terminal sits in it). Renames, not copies: instant, and nothing of
+    /// theirs is lost. `dest` gets a guard too.
+    pub fn keep_in(&self, dest: &Path) -> Result<()> {
+        let kept = Sandbox {
+            dir: dest.to_path_buf(),
+            marker: dest.with_extension("built"),
+        };
+        fs::create_dir_all(kept.work()).with_context(|| format!("creating {}", kept.work().display()))?;
+        for entry in
+            fs::read_dir(self.work()).with_context(|| format!("reading {}", self.work().display()))?
+        {
+            let entry = entry?;
+            let to = kept.work().join(entry.file_name());
+            fs::rename(entry.path(), &to)
+                .with_context(|| format!("moving {} to {}", entry.path().display(), to.display()))?;
+        }
+        if fs::symlink_metadata(self.origin()).is_ok() {
+            fs::rename(self.origin(), kept.origin()).with_context(|| {
+                format!(
+                    "moving {} to {}",
+                    self.origin().display(),
+                    kept.origin().display()
+                )
+            })?;
+        }
+        kept.write_guard()
+    }
+
+    /// Is there anything of the learner's in the work folder?
+    pub fn has_work(&self) -> bool {
+        fs::read_dir(self.work()).is_ok_and(|mut entries| entries.next().is_some())
+    }
+
+    /// The sandbox's repository is not the one backlings built: its local
+    /// config has none of the settings setup wrote (the learner deleted
+    /// `.git` and ran `git init`), so their own global config applies.
+    pub fn reinitialised(&self) -> bool {
+        match fs::read_to_string(self.git_dir().join("config")) {
+            Ok(config) => {
+                !config.contains(LEARNER_EMAIL) && !config.to_ascii_lowercase().contains("gpgsign = false")
+            }
+            Err(_) => false,
+        }
     }
 
     /// Remove the sandbox and its marker entirely.

@@ -28,6 +28,9 @@ pub struct Scenario {
     pub start: GitDate,
     /// An `origin`: a bare repository beside the sandbox.
     pub remote: bool,
+    /// Whether setup makes the work tree a repository (`init = false`: the
+    /// learner's `git init` is the lesson).
+    pub init: bool,
     /// Extra settings for the sandbox's `.git/config`.
     pub config: Vec<(String, String)>,
     pub steps: Vec<Step>,
@@ -182,6 +185,7 @@ pub fn build(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
 
 fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
     fs::create_dir_all(sandbox.dir()).with_context(|| format!("creating {}", sandbox.dir().display()))?;
+    sandbox.write_guard()?;
     sandbox.ensure_home()?;
     if scenario.remote {
         sandbox::run_ok(
@@ -191,6 +195,19 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
                 .args(["init", "--quiet", "--bare"])
                 .arg(sandbox.origin()),
         )?;
+    }
+    if !scenario.init {
+        // A plain folder: only file edits (the parser allows nothing else).
+        fs::create_dir_all(sandbox.work())
+            .with_context(|| format!("creating {}", sandbox.work().display()))?;
+        for step in &scenario.steps {
+            apply_edits(&sandbox.work(), &step.edits)?;
+        }
+        return Ok(Marker {
+            scenario: scenario.digest.clone(),
+            commits: BTreeMap::new(),
+            setup_reflog: 0,
+        });
     }
     sandbox::run_ok(
         &sandbox
@@ -239,9 +256,21 @@ fn build_steps(sandbox: &Sandbox, scenario: &Scenario) -> Result<Marker> {
             commits.insert(id.clone(), hash.trim().to_string());
         }
     }
+    // A scenario without commits has no reflog yet: 0 entries.
+    let reflog = sandbox::run(
+        &sandbox
+            .git()
+            .args(["log", "--walk-reflogs", "--format=%H", "HEAD", "--"]),
+    )?;
+    let setup_reflog = if reflog.success() {
+        reflog.stdout.text().lines().count()
+    } else {
+        0
+    };
     Ok(Marker {
         scenario: scenario.digest.clone(),
         commits,
+        setup_reflog,
     })
 }
 

@@ -241,7 +241,7 @@ fn answers_read_one_of_the_exercise_files() {
     assert_problem(
         &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"42\"\nfile = \"elsewhere.txt\"\n"),
         &["exercises/a.txt"],
-        &["`elsewhere.txt` is not one of the exercise's `files`"],
+        &["`elsewhere.txt` is neither one of the exercise's `files` nor a file a step writes in the sandbox"],
     );
     let source = format!("{ONE_COMMIT}\n[[check]]\nanswer = \"@start\"\n");
     let scenario = spec::parse(Path::new("x"), &source, &[PathBuf::from("exercises/a.txt")]).unwrap();
@@ -285,17 +285,19 @@ fn the_coverage_fixtures_use_every_check_once() {
 
 #[test]
 fn starters_fail_and_solutions_pass_in_fresh_sandboxes() {
-    let (_dir, pack) = pack("examples");
-    for exercise in &pack.exercises {
-        let starter = crate::check::check(&pack, exercise, Target::Starter);
-        assert_eq!(starter.status, Status::Fail, "{}: {starter:#?}", exercise.name);
-        let solution = crate::check::check(&pack, exercise, Target::Solution);
-        assert_eq!(solution.status, Status::Pass, "{}: {solution:#?}", exercise.name);
+    for fixture in ["examples", "probes"] {
+        let (_dir, pack) = pack(fixture);
+        for exercise in &pack.exercises {
+            let starter = crate::check::check(&pack, exercise, Target::Starter);
+            assert_eq!(starter.status, Status::Fail, "{}: {starter:#?}", exercise.name);
+            let solution = crate::check::check(&pack, exercise, Target::Solution);
+            assert_eq!(solution.status, Status::Pass, "{}: {solution:#?}", exercise.name);
+        }
+        assert!(
+            !pack.state_dir().join("sandboxes").exists(),
+            "fresh sandboxes live in temp dirs, never in the learner's"
+        );
     }
-    assert!(
-        !pack.state_dir().join("sandboxes").exists(),
-        "fresh sandboxes live in temp dirs, never in the learner's"
-    );
 }
 
 #[test]
@@ -358,20 +360,17 @@ fn the_watcher_watches_the_work_tree_and_the_answer_file() {
     let (_dir, pack) = pack("examples");
     let exercise = pack.exercise("find_the_bug").unwrap();
     let spec = spec_of(exercise);
-    let work = pack.state_dir().join("sandboxes/find_the_bug/work");
+    let sandbox = pack.state_dir().join("sandboxes/find_the_bug");
     assert_eq!(
         watched_paths(&pack, exercise, spec),
         vec![
-            (work.clone(), true),
+            (sandbox.join("work"), true),
+            (sandbox.clone(), false),
             (
                 pack.root.join("exercises/version_control/find_the_bug.txt"),
                 false
             )
         ]
-    );
-    assert_eq!(
-        workspace_hint(&pack, exercise, spec),
-        Some(format!("cd {}", work.display()))
     );
 }
 
@@ -389,7 +388,7 @@ fn a_repository_without_commits_is_judged_not_broken() {
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::inside(dir.path());
     let marker = scenario::build(&sandbox, &scenario).unwrap();
-    let outcome = judge(&sandbox, &scenario, &marker.commits, &BTreeMap::new()).unwrap();
+    let outcome = judge(&sandbox, &scenario, &marker, &BTreeMap::new()).unwrap();
     assert_eq!(outcome.status, Status::Fail, "{outcome:#?}");
     assert_eq!(
         outcome.message,
@@ -421,4 +420,78 @@ fn a_second_build_must_give_the_same_commits() {
             .unwrap()
             .contains("refs/heads/main")
     );
+}
+
+#[test]
+fn the_watcher_is_given_everything_that_can_change_a_verdict() {
+    let (_dir, pack) = pack("examples");
+    let publish = pack.exercise("publish_feature").unwrap();
+    let sandbox = pack.state_dir().join("sandboxes/publish_feature");
+    let paths = watched_paths(&pack, publish, spec_of(publish));
+    // The work tree with its `.git` (removals included), the sandbox's
+    // folder (a deleted `work`), and the remote a push changes.
+    assert!(paths.contains(&(sandbox.join("work"), true)), "{paths:?}");
+    assert!(paths.contains(&(sandbox.clone(), false)), "{paths:?}");
+    assert!(paths.contains(&(sandbox.join("origin.git"), true)), "{paths:?}");
+
+    let bisect = pack.exercise("find_the_bug").unwrap();
+    let paths = watched_paths(&pack, bisect, spec_of(bisect));
+    assert!(
+        !paths.iter().any(|(p, _)| p.ends_with("origin.git")),
+        "no remote, no origin to watch: {paths:?}"
+    );
+    assert!(paths.contains(&(pack.path(&bisect.files[0]), false)), "{paths:?}");
+}
+
+#[test]
+fn a_quiz_shows_its_answer_file_where_the_learner_works() {
+    let (_dir, pack) = pack("examples");
+    let bisect = pack.exercise("find_the_bug").unwrap();
+    let hint = workspace_hint(&pack, bisect, spec_of(bisect)).unwrap();
+    assert!(hint.starts_with("cd "), "{hint}");
+    assert!(
+        hint.ends_with("write your answer in exercises/version_control/find_the_bug.txt"),
+        "{hint}"
+    );
+    let publish = pack.exercise("publish_feature").unwrap();
+    let hint = workspace_hint(&pack, publish, spec_of(publish)).unwrap();
+    assert!(!hint.contains("answer"), "{hint}");
+}
+
+#[test]
+fn the_new_vocabulary_is_refused_where_it_does_not_fit() {
+    assert_problem(
+        &format!("init = false\n{ONE_COMMIT}\n[[check]]\non_branch = \"main\"\n"),
+        &[],
+        &["`commit` needs a repository, but the scenario says `init = false`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nstatus = [\"M app.conf\"]\n"),
+        &[],
+        &["is not a line of `git status --short`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nignored = \"a.log\"\nfrom = \"ignore.txt\"\n"),
+        &[],
+        &["`ignore.txt` is not a file ignore rules come from"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nnot_ignored = \"a.log\"\nfrom = \".gitignore\"\n"),
+        &[],
+        &["`from` does not apply to `not_ignored`"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\ntag_message = \"Release\"\n"),
+        &[],
+        &["`tag_message` needs the tag it is about"],
+    );
+    assert_problem(
+        &format!("{ONE_COMMIT}\n[[check]]\nanswer = \"x\"\nfile = \"ANSWER.txt\"\n"),
+        &["exercises/q.txt"],
+        &["neither one of the exercise's `files` nor a file a step writes"],
+    );
+    let inside = format!(
+        "{ONE_COMMIT}\n[[step]]\nfiles = {{ \"ANSWER.txt\" = \"\" }}\n\n[[check]]\nanswer = \"x\"\nfile = \"ANSWER.txt\"\n"
+    );
+    assert_eq!(problems(&inside, &[]), Vec::<String>::new());
 }

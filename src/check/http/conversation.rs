@@ -10,9 +10,10 @@ use super::expect::{self, Unmet};
 use super::message::{ClientRequest, Response, Sent};
 use super::raw::{self, ConcurrentError, RawConn, RawError};
 use super::server::Server;
-use super::spec::{Exchange, HttpSpec, to_json};
+use super::spec::{Exchange, Expect, HttpSpec, Pattern, to_json};
 use super::template::Vars;
-use crate::outcome::{Status, human_duration};
+use super::workspace::Workspace;
+use crate::outcome::{CheckItem, Status, human_duration};
 use crate::process::{Finished, describe_status};
 
 /// How long a server that dropped a connection gets to finish exiting, so a
@@ -20,6 +21,15 @@ use crate::process::{Finished, describe_status};
 const DYING_GRACE: Duration = Duration::from_millis(500);
 /// How long a connection must stay open to count as kept open (`closes = false`).
 const KEPT_OPEN: Duration = Duration::from_millis(50);
+const UNFRAMED: &str = "the response has no Content-Length (nor chunked encoding), so its body ends only when the connection closes — and the server kept it open";
+/// Why a body with no length fails on a kept-open connection: servers written
+/// to a tester that reads until the close, or only the first response, do it.
+const UNFRAMED_WHY: &str = "Why this fails: the connection stays open (HTTP/1.1's default), so a client cannot know where a body with no length ends: it waits for more. \
+Send `Content-Length: N` with the body's size in bytes (or use chunked encoding), or close the connection after the response and say so with `Connection: close`.";
+/// How long the body of a response whose head already failed may take to
+/// arrive, to be shown with it: a framed body is there at once, and one
+/// that never ends must not keep the learner waiting for a known verdict.
+const GLIMPSE: Duration = Duration::from_millis(100);
 
 /// What came back for a failed exchange, if anything.
 pub enum Received {
@@ -28,7 +38,7 @@ pub enum Received {
 }
 
 /// An exchange's result; the failure is boxed, being large and rare.
-pub type Step<T> = std::result::Result<T, Box<Failure>>;
+pub type Step<T> = Result<T, Box<Failure>>;
 
 /// Why the exchanges stopped, and the evidence.
 pub struct Failure {
@@ -39,6 +49,10 @@ pub struct Failure {
     pub notes: Vec<String>,
     pub sent: Option<Sent>,
     pub received: Option<Received>,
+    /// Files expected after the exchange, each passed or failed.
+    pub files: Vec<CheckItem>,
+    /// Set for a concurrency failure: how the connections took turns.
+    pub concurrency: Option<(Pattern, usize)>,
 }
 
 impl Failure {
@@ -50,6 +64,8 @@ impl Failure {
             notes: Vec::new(),
             sent: None,
             received: None,
+            files: Vec::new(),
+            concurrency: None,
         })
     }
 
@@ -69,16 +85,21 @@ impl Failure {
     }
 }
 
-pub struct Conversation {
+pub struct Conversation<'a> {
     server: Server,
     vars: Vars,
+    workspace: &'a Workspace,
     /// Named connections kept open across raw exchanges (keep-alive).
     connections: HashMap<String, RawConn>,
     deadline: Instant,
     limit: Duration,
     request_timeout: Duration,
+    /// The limit on each response of the exchange under way (its own, or the exercise's).
+    exchange_timeout: Duration,
     /// One line per exchange that met its expectations.
     transcript: Vec<String>,
+    /// Remarks on answers that passed but are not what the RFC says.
+    notes: Vec<String>,
     requests: usize,
 }
 
@@ -87,20 +108,30 @@ pub struct Ended {
     /// The server's output, now that it is stopped.
     pub output: Finished,
     pub transcript: Vec<String>,
+    pub notes: Vec<String>,
     pub requests: usize,
 }
 
-impl Conversation {
+impl<'a> Conversation<'a> {
     /// `limit` bounds all the exchanges together; `request_timeout` each response.
-    pub fn new(server: Server, vars: Vars, limit: Duration, request_timeout: Duration) -> Self {
+    pub fn new(
+        server: Server,
+        vars: Vars,
+        workspace: &'a Workspace,
+        limit: Duration,
+        request_timeout: Duration,
+    ) -> Self {
         Conversation {
             server,
             vars,
+            workspace,
             connections: HashMap::new(),
             deadline: Instant::now() + limit,
             limit,
             request_timeout,
+            exchange_timeout: request_timeout,
             transcript: Vec::new(),
+            notes: Vec::new(),
             requests: 0,
         }
     }
@@ -111,6 +142,7 @@ impl Conversation {
         Ended {
             output: self.server.stop(),
             transcript: self.transcript,
+            notes: self.notes,
             requests: self.requests,
         }
     }
@@ -119,6 +151,7 @@ impl Conversation {
         let total = spec.exchanges.get_ref().len();
         for (index, step) in spec.exchanges.get_ref().iter().enumerate() {
             let step = step.get_ref();
+            self.exchange_timeout = step.request_timeout().unwrap_or(self.request_timeout);
             let repeat = step.repeat();
             for round in 1..=repeat {
                 let label = self.label(step, round, repeat);
@@ -150,6 +183,7 @@ impl Conversation {
     /// `create a note (POST /notes)`, `GET /limited, request 4 of 5`.
     fn label(&self, step: &Exchange, round: u32, repeat: u32) -> String {
         let request = match (&step.path, &step.raw) {
+            _ if step.is_connect() => "connect".to_string(),
             (Some(path), _) => format!("{} {}", step.method(), self.vars.text(path.get_ref())),
             (None, Some(raw)) => {
                 let text = self.vars.text(raw.get_ref());
@@ -179,7 +213,7 @@ impl Conversation {
     }
 
     fn request_limit(&self) -> Duration {
-        self.request_timeout
+        self.exchange_timeout
             .min(self.time_left())
             .max(Duration::from_millis(1))
     }
@@ -188,15 +222,18 @@ impl Conversation {
     /// Returns a short summary for the transcript.
     fn exchange(&mut self, step: &Exchange, label: &str) -> Step<String> {
         let expect = step.expect();
+        if step.is_connect() {
+            return self.connect(step, label);
+        }
         let (response, sent) = if step.raw.is_some() {
             if let Some(n) = &step.concurrent {
                 return self.concurrent(step, *n.get_ref() as usize, label);
             }
-            self.raw(step, label)?
+            self.raw(step, label, &expect)?
         } else {
-            self.client(step, label)?
+            self.client(step, label, &expect)?
         };
-        if let Err(unmet) = expect::check(&expect, &response, &self.vars) {
+        if let Err(unmet) = expect::check_body(&expect, &response, &self.vars) {
             return Err(self.unmet(label, unmet, sent, response));
         }
         if let Some(closes) = &expect.closes {
@@ -222,6 +259,21 @@ impl Conversation {
         }
         if step.connection.is_none() {
             self.connections.remove("");
+        }
+        if !expect.files.is_empty() {
+            let files: Vec<_> = expect.files.iter().map(|f| f.get_ref().clone()).collect();
+            if let Err(unmet) = self.workspace.check(&files, &self.vars) {
+                let mut failure = Failure::new(Status::Fail, format!("{label}: {}", unmet.message))
+                    .sent(sent)
+                    .received(Received::Response(response));
+                failure.files = unmet.items;
+                return Err(failure);
+            }
+        }
+        if let Some(note) = expect::reason_note(&response)
+            && !self.notes.contains(&note)
+        {
+            self.notes.push(note);
         }
         for (name, source) in step.captures() {
             match expect::capture(&source, &response) {
@@ -255,25 +307,69 @@ impl Conversation {
         failure
     }
 
-    fn client(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
+    fn client(&mut self, step: &Exchange, label: &str, expect: &Expect) -> Step<(Response, Sent)> {
         let request = self.client_request(step);
         let sent = Sent::Client(request.clone());
         let limit = self.request_limit();
-        match exchange::send(self.server.port, &request, limit) {
+        let pending = match exchange::send_for_head(self.server.port, &request, limit) {
+            Ok(pending) => pending,
+            Err(error) => return Err(self.client_failure(label, error, sent, limit, None)),
+        };
+        if let Err(unmet) = expect::check_head(expect, &pending.head, &self.vars) {
+            return Err(self.unmet(label, unmet, sent, pending.glimpse(GLIMPSE)));
+        }
+        match pending.finish() {
             Ok(response) => Ok((response, sent)),
-            Err(ClientError::Timeout) => Err(self.no_answer(label, limit, sent, None)),
-            Err(ClientError::Dropped(why)) => Err(self.dropped(label, &why, sent, None)),
-            Err(ClientError::Invalid(why)) => Err(Failure::new(
-                Status::Fail,
-                format!("{label}: the response is not valid HTTP: {why}"),
-            )
-            .sent(sent)),
-            Err(ClientError::Request(why)) => Err(Failure::new(
+            Err(failed) => {
+                let (error, partial) = *failed;
+                Err(self.client_failure(label, error, sent, limit, Some(partial)))
+            }
+        }
+    }
+
+    /// The client got no complete response; `partial` is what came of one
+    /// whose head did arrive.
+    fn client_failure(
+        &mut self,
+        label: &str,
+        error: ClientError,
+        sent: Sent,
+        limit: Duration,
+        partial: Option<Response>,
+    ) -> Box<Failure> {
+        if let Some(head) = &partial
+            && let Some((status, why)) = short_body(head, &error, limit)
+        {
+            return Failure::new(status, format!("{label}: {why}"))
+                .sent(sent)
+                .received(Received::Response(head.clone()));
+        }
+        let received = partial.map(Received::Response);
+        let with = |failure: Box<Failure>| match received {
+            Some(received) => failure.received(received),
+            None => failure,
+        };
+        match error {
+            ClientError::Timeout => with(self.no_answer(label, limit, sent, None)),
+            ClientError::Dropped(why) => with(self.dropped(label, &why, sent, None)),
+            ClientError::Invalid(why) => with(
+                Failure::new(
+                    Status::Fail,
+                    format!("{label}: the response is not valid HTTP: {why}"),
+                )
+                .sent(sent),
+            ),
+            ClientError::Unframed => with(
+                Failure::new(Status::Fail, format!("{label}: {UNFRAMED}"))
+                    .note(UNFRAMED_WHY)
+                    .sent(sent),
+            ),
+            ClientError::Request(why) => Failure::new(
                 Status::Error,
                 format!(
                     "{label}: the request could not be built ({why}); the exercise's info.toml needs fixing"
                 ),
-            )),
+            ),
         }
     }
 
@@ -322,7 +418,7 @@ impl Conversation {
             .into_bytes()
     }
 
-    fn raw(&mut self, step: &Exchange, label: &str) -> Step<(Response, Sent)> {
+    fn raw(&mut self, step: &Exchange, label: &str, expect: &Expect) -> Step<(Response, Sent)> {
         let bytes = self.raw_bytes(step);
         let key = step
             .connection
@@ -340,15 +436,54 @@ impl Conversation {
         let sent = Sent::Raw {
             bytes: conn.sent.clone(),
         };
-        let result =
-            sending.and_then(|()| conn.read_response(Instant::now() + limit, bytes.starts_with(b"HEAD ")));
-        match result {
+        let deadline = Instant::now() + limit;
+        let head = sending.and_then(|()| conn.read_head(deadline));
+        let (head, head_end) = match head {
+            Ok(head) => head,
+            Err(error) => {
+                self.connections.remove(&key);
+                return Err(self.raw_failure(label, error, sent, reused));
+            }
+        };
+        let conn = self.connections.get_mut(&key).expect("inserted above");
+        if let Err(unmet) = expect::check_head(expect, &head, &self.vars) {
+            let shown = conn.glimpse(head, head_end, GLIMPSE, bytes.starts_with(b"HEAD "));
+            self.connections.remove(&key);
+            return Err(self.unmet(label, unmet, sent, shown));
+        }
+        match conn.read_body(head, head_end, deadline, bytes.starts_with(b"HEAD ")) {
             Ok(response) => Ok((response, sent)),
             Err(error) => {
                 self.connections.remove(&key);
                 Err(self.raw_failure(label, error, sent, reused))
             }
         }
+    }
+
+    /// Open a connection and see the server accept it; keep it under its
+    /// name, if it has one, for later raw exchanges.
+    fn connect(&mut self, step: &Exchange, label: &str) -> Step<String> {
+        let limit = self.request_limit();
+        let sent = Sent::Connect;
+        let mut conn = RawConn::open(self.server.port, limit)
+            .map_err(|e| self.raw_failure(label, e, sent.clone(), false))?;
+        let local_port = conn.local_port();
+        let accepted = self.server.accepts(local_port, || conn.peer_closed(), limit);
+        if !accepted {
+            return Err(Failure::new(
+                Status::Fail,
+                format!(
+                    "{label}: the server listens, but did not accept the connection within {}",
+                    human_duration(limit)
+                ),
+            )
+            .note("A listening socket queues connections until the program takes them: call `listener.accept()`, or loop over `listener.incoming()`, after binding.")
+            .sent(sent));
+        }
+        if let Some(name) = &step.connection {
+            self.connections.insert(name.get_ref().clone(), conn);
+        }
+        Ok("connected, accepted".to_string())
     }
 
     fn raw_failure(&mut self, label: &str, error: RawError, sent: Sent, reused: bool) -> Box<Failure> {
@@ -381,6 +516,10 @@ impl Conversation {
             )
             .sent(sent)
             .received(Received::Partial(partial)),
+            RawError::Unframed { .. } => Failure::new(Status::Fail, format!("{label}: {UNFRAMED}"))
+                .note(UNFRAMED_WHY)
+                .sent(sent)
+                .received(Received::Partial(partial)),
         }
     }
 
@@ -388,38 +527,33 @@ impl Conversation {
         let bytes = self.raw_bytes(step);
         let sent = Sent::Raw { bytes: bytes.clone() };
         let limit = self.request_limit();
-        let responses = match raw::concurrent(self.server.port, &bytes, n, limit) {
+        let pattern = step.pattern();
+        let responses = match raw::concurrent(self.server.port, &bytes, n, limit, pattern) {
             Ok(responses) => responses,
-            Err(ConcurrentError::Blocked { index }) => {
-                return Err(Failure::new(
-                    Status::Fail,
-                    format!(
-                        "{label}: with {n} connections open, connection {} got no response within {} while connection {} had not finished sending its request",
-                        index + 1,
-                        human_duration(limit),
-                        if index == 1 { "1".to_string() } else { format!("1 to {index}") },
-                    ),
-                )
-                .note(format!(
-                    "The server seems to handle one connection at a time: while it waits for the rest of one request, nobody else is answered. \
-                     Handle each connection on its own thread (or task), so that a slow client cannot block the others. \
-                     The check opened {n} connections, sent each request but its last byte, then finished them from the last opened to the first."
-                ))
-                .sent(sent));
+            Err(ConcurrentError::Blocked { index, round }) => {
+                let mut failure = blocked(label, pattern, n, index, round, limit).sent(sent);
+                failure.concurrency = Some((pattern, n));
+                return Err(failure);
             }
-            Err(ConcurrentError::Failed { index, error }) => {
+            Err(ConcurrentError::Failed { index, error, reused }) => {
                 let label = format!("{label}, connection {} of {n}", index + 1);
-                return Err(self.raw_failure(&label, error, sent, false));
+                let mut failure = self.raw_failure(&label, error, sent, reused);
+                failure.concurrency = Some((pattern, n));
+                return Err(failure);
             }
         };
         let expect = step.expect();
         for (index, (response, sent)) in responses.iter().enumerate() {
             if let Err(unmet) = expect::check(&expect, response, &self.vars) {
-                let label = format!("{label}, connection {} of {n}", index + 1);
+                let label = format!("{label}, connection {} of {n}", index % n + 1);
                 return Err(self.unmet(&label, unmet, Sent::Raw { bytes: sent.clone() }, response.clone()));
             }
         }
-        Ok(format!("{n} connections answered at once"))
+        Ok(match pattern {
+            Pattern::Interleaved => format!("{n} connections answered at once"),
+            Pattern::AtOnce => format!("{n} complete requests sent at once, all answered"),
+            Pattern::Rounds => format!("{n} kept connections answered in turn, twice"),
+        })
     }
 
     fn no_answer(
@@ -477,6 +611,100 @@ impl Conversation {
         }
         failure
     }
+}
+
+/// A body the client got less of than its Content-Length said, and why,
+/// naming the layer that is wrong when the length counts the decoded text.
+fn short_body(head: &Response, error: &ClientError, limit: Duration) -> Option<(Status, String)> {
+    let length = head
+        .header_values("content-length")
+        .first()
+        .and_then(|l| l.trim().parse::<usize>().ok())?;
+    if head.body.len() >= length {
+        return None;
+    }
+    let (status, stop) = match error {
+        ClientError::Timeout => (
+            Status::Timeout,
+            format!("nothing more arrived within {}", human_duration(limit)),
+        ),
+        ClientError::Dropped(_) => (Status::Fail, "the connection closed".to_string()),
+        ClientError::Invalid(_) | ClientError::Request(_) | ClientError::Unframed => return None,
+    };
+    let mut why = format!(
+        "Content-Length says {length} bytes, but {stop} after {}",
+        head.body.len()
+    );
+    let codings = super::encoding::codings(&head.header_values("content-encoding"));
+    if let Some(layer) = super::encoding::length_counts_decoded(&codings, &head.body, length) {
+        why = format!("{why}: {layer}");
+    }
+    Some((status, why))
+}
+
+/// A server that left connection `index` unanswered while others were open.
+fn blocked(
+    label: &str,
+    pattern: Pattern,
+    n: usize,
+    index: usize,
+    round: usize,
+    limit: Duration,
+) -> Box<Failure> {
+    let (others, unfinished) = if index == 1 {
+        (
+            "connection 1".to_string(),
+            "connection 1 had not finished sending its request".to_string(),
+        )
+    } else {
+        (
+            format!("connections 1 to {index}"),
+            format!("connections 1 to {index} had not finished sending theirs"),
+        )
+    };
+    let wait = human_duration(limit);
+    let (message, how) = match pattern {
+        Pattern::Interleaved => (
+            format!(
+                "{label}: with {n} connections open, connection {} got no response within {wait} while {unfinished}",
+                index + 1,
+            ),
+            format!(
+                "The check opened {n} connections, sent each request but its last byte, then finished them from the last opened to the first."
+            ),
+        ),
+        Pattern::AtOnce => (
+            format!(
+                "{label}: {n} complete requests were sent at once, and connection {} got no response within {wait}",
+                index + 1
+            ),
+            format!(
+                "The check opened {n} connections, sent the whole request on each, then read the answers from the last opened to the first. A server that keeps the first connection open for its next request, and reads nothing else meanwhile, never answers the others."
+            ),
+        ),
+        Pattern::Rounds if round == 0 => (
+            format!(
+                "{label}: connection {} got no response within {wait} while {others} stayed open",
+                index + 1
+            ),
+            format!(
+                "The check opened {n} connections and sent one request on each in turn, keeping every connection open (HTTP/1.1 keep-alive); then a second round on the same connections."
+            ),
+        ),
+        Pattern::Rounds => (
+            format!(
+                "{label}: in the second round, connection {} got no response within {wait}",
+                index + 1
+            ),
+            format!(
+                "The check sent one request on each of {n} kept-open connections, then a second request on each, in the same order; the first round was answered."
+            ),
+        ),
+    };
+    Failure::new(Status::Fail, message).note(format!(
+        "The server seems to handle one connection at a time: while it waits on one, nobody else is answered. \
+         Handle each connection on its own thread (or task), so that one client cannot block the others. {how}"
+    ))
 }
 
 fn escape_line(line: &str) -> String {

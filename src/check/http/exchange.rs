@@ -4,12 +4,13 @@
 //! redirects followed (a 302 is something to check), no proxy (the traffic
 //! must stay on loopback whatever the environment says), every status returned.
 
-use std::io;
+use std::io::{self, Read};
 use std::time::Duration;
 
 use ureq::http;
 
 use super::message::{ClientRequest, Response};
+use super::raw::UNFRAMED_QUIET;
 
 /// Most a response body may hold before the check gives up on it.
 const BODY_LIMIT: u64 = 4 * 1024 * 1024;
@@ -25,6 +26,8 @@ pub enum ClientError {
     Invalid(String),
     /// The request could not be built (a path that is not a valid URI…).
     Request(String),
+    /// A body with no length on a connection the server keeps open.
+    Unframed,
 }
 
 /// ureq's User-Agent, named so that a server's logs show who is asking.
@@ -52,7 +55,99 @@ pub fn wire_headers(request: &ClientRequest, port: u16) -> Vec<(String, String)>
     lines
 }
 
+/// A response whose status line and headers have arrived, its body not yet read.
+pub struct Pending {
+    /// The head; `body` empty.
+    pub head: Response,
+    body: ureq::Body,
+    /// The body has neither Content-Length nor chunked encoding: it ends
+    /// when the server closes the connection, if ever.
+    ends_at_close: bool,
+}
+
+impl Pending {
+    /// Read the body. On failure, the response holds what arrived of it. A
+    /// body that ends only at the close is read on a thread of its own, so
+    /// that a server that sends nothing more for [`UNFRAMED_QUIET`] while
+    /// keeping the connection open is judged then, as in raw mode, instead
+    /// of after the whole request timeout.
+    pub fn finish(self) -> Result<Response, Box<(ClientError, Response)>> {
+        if !self.ends_at_close {
+            return self.read_all();
+        }
+        let mut head = self.head.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut body = self.body;
+        std::thread::spawn(move || {
+            let mut reader = body.with_config().limit(BODY_LIMIT).reader();
+            let mut chunk = [0u8; 16 * 1024];
+            loop {
+                let read = match reader.read(&mut chunk) {
+                    Ok(n) => Ok(chunk[..n].to_vec()),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Err(classify(ureq::Error::from(e))),
+                };
+                let done = !matches!(&read, Ok(bytes) if !bytes.is_empty());
+                if tx.send(read).is_err() || done {
+                    return;
+                }
+            }
+        });
+        loop {
+            match rx.recv_timeout(UNFRAMED_QUIET) {
+                Ok(Ok(bytes)) if bytes.is_empty() => return Ok(head),
+                Ok(Ok(bytes)) => head.body.extend_from_slice(&bytes),
+                Ok(Err(error)) => return Err(Box::new((error, head))),
+                Err(_) => return Err(Box::new((ClientError::Unframed, head))),
+            }
+        }
+    }
+
+    fn read_all(mut self) -> Result<Response, Box<(ClientError, Response)>> {
+        let mut reader = self.body.with_config().limit(BODY_LIMIT).reader();
+        let mut body = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.head.body = body;
+                    return Err(Box::new((classify(ureq::Error::from(e)), self.head)));
+                }
+            }
+        }
+        self.head.body = body;
+        Ok(self.head)
+    }
+}
+
+impl Pending {
+    /// The response with as much of its body as arrives within `wait`: the
+    /// head already failed, and the body is only evidence. The read goes on
+    /// in a thread of its own that ends when the connection does (at the
+    /// latest when the server is stopped).
+    pub fn glimpse(self, wait: Duration) -> Response {
+        let head = self.head.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(self.finish().unwrap_or_else(|failed| failed.1));
+        });
+        rx.recv_timeout(wait).unwrap_or(head)
+    }
+}
+
+/// Send the request and read the whole response.
+#[cfg(test)]
 pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Response, ClientError> {
+    send_for_head(port, request, timeout)?
+        .finish()
+        .map_err(|failed| failed.0)
+}
+
+/// Send the request and wait for the head of its response only.
+pub fn send_for_head(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Pending, ClientError> {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -80,23 +175,18 @@ pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Res
             .map_err(|e| ClientError::Request(e.to_string()))
             .and_then(|r| agent.run(r).map_err(classify)),
     };
-    let mut response = result?;
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(BODY_LIMIT)
-        .read_to_vec()
-        .map_err(classify)?;
-    Ok(Response {
-        version: format!("{:?}", response.version()),
-        status: response.status().as_u16(),
-        reason: response
-            .status()
-            .canonical_reason()
-            .unwrap_or_default()
-            .to_string(),
-        headers: response
-            .headers()
+    let (parts, body) = result?.into_parts();
+    let status = parts.status.as_u16();
+    let has_body = request.method != "HEAD" && !(100..200).contains(&status) && !matches!(status, 204 | 304);
+    let framed = ["content-length", "transfer-encoding"]
+        .iter()
+        .any(|name| parts.headers.contains_key(*name));
+    let head = Response {
+        version: format!("{:?}", parts.version),
+        status: parts.status.as_u16(),
+        reason: parts.status.canonical_reason().unwrap_or_default().to_string(),
+        headers: parts
+            .headers
             .iter()
             .map(|(n, v)| {
                 (
@@ -105,8 +195,13 @@ pub fn send(port: u16, request: &ClientRequest, timeout: Duration) -> Result<Res
                 )
             })
             .collect(),
-        body,
+        body: Vec::new(),
         raw: None,
+    };
+    Ok(Pending {
+        head,
+        body,
+        ends_at_close: has_body && !framed,
     })
 }
 

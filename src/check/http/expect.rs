@@ -4,7 +4,9 @@
 use regex::Regex;
 use serde_json::Value;
 
-use super::message::{Response, status_with_reason};
+use super::encoding::{self, DecodeError};
+use super::headers;
+use super::message::{Response, standard_reason, status_with_reason};
 use super::spec::{CaptureSource, Expect, to_json};
 use super::template::Vars;
 
@@ -30,8 +32,17 @@ impl Unmet {
     }
 }
 
-/// Check everything `expect` asks for except `closes` (which needs the connection).
+/// Check everything `expect` asks for except `closes` (which needs the
+/// connection) and `files` (which need the check's folder).
 pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Unmet> {
+    check_head(expect, response, vars)?;
+    check_body(expect, response, vars)
+}
+
+/// What the status line and headers alone decide: checked as soon as they
+/// arrive, so a wrong answer fails at once instead of waiting for a body
+/// that may never end.
+pub fn check_head(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Unmet> {
     if let Some(status) = &expect.status {
         let want = *status.get_ref();
         if response.status != want {
@@ -45,30 +56,77 @@ pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Un
             ));
         }
     }
-    check_headers(expect, response, vars)?;
-    if let Some(body) = &expect.body {
-        let want = vars.text(body.get_ref());
-        if response.body != want.as_bytes() {
+    if let Some(version) = &expect.version {
+        let want = vars.text(version.get_ref());
+        if response.version != want {
             return Err(Unmet::new(
                 format!(
-                    "the body differs from the expected text {}",
-                    first_difference(want.as_bytes(), &response.body)
+                    "the status line says {}, expected {want}",
+                    if response.version.is_empty() {
+                        "no version"
+                    } else {
+                        &response.version
+                    }
+                ),
+                "status line version",
+                want,
+                response.version.clone(),
+            ));
+        }
+    }
+    if let Some(reason) = &expect.reason {
+        let want = vars.text(reason.get_ref());
+        if response.reason != want {
+            return Err(Unmet::new(
+                format!(
+                    "the status line's reason phrase is `{}`, expected `{want}`",
+                    response.reason
+                ),
+                "reason phrase",
+                want,
+                response.reason.clone(),
+            ));
+        }
+    }
+    check_headers(expect, response, vars)
+}
+
+/// Everything about the body, once it has been read.
+pub fn check_body(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Unmet> {
+    let wants_content = expect.body.is_some()
+        || expect.body_regex.is_some()
+        || expect.json.is_some()
+        || expect.json_subset.is_some();
+    let body = if wants_content {
+        decoded_body(expect, response, vars)?
+    } else {
+        Vec::new()
+    };
+    let body_text = || String::from_utf8_lossy(&body).into_owned();
+    if let Some(want) = &expect.body {
+        let want = vars.text(want.get_ref());
+        if body != want.as_bytes() {
+            return Err(Unmet::new(
+                format!(
+                    "the body differs from the expected text {}{}",
+                    first_difference(want.as_bytes(), &body),
+                    undeclared_gzip(response)
                 ),
                 "body",
                 want,
-                response.body_text(),
+                shown_body(response, &body),
             ));
         }
     }
     if let Some(pattern) = &expect.body_regex {
         let pattern = vars.regex(pattern.get_ref());
-        let found = response.body_text();
+        let found = body_text();
         if !matches(&pattern, &found) {
             return Err(Unmet::new(
-                format!("the body does not match /{pattern}/"),
+                format!("the body does not match /{pattern}/{}", undeclared_gzip(response)),
                 "body",
                 format!("text matching /{pattern}/"),
-                found,
+                shown_body(response, &body),
             ));
         }
     }
@@ -78,14 +136,17 @@ pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Un
             continue;
         };
         let want = vars.json(&want);
-        let found: Value = match serde_json::from_slice(&response.body) {
+        let found: Value = match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(e) => {
                 return Err(Unmet::new(
-                    format!("expected a JSON body, but the body is not JSON ({e})"),
+                    format!(
+                        "expected a JSON body, but the body is not JSON ({e}){}",
+                        undeclared_gzip(response)
+                    ),
                     "body",
                     pretty(&want),
-                    response.body_text(),
+                    shown_body(response, &body),
                 ));
             }
         };
@@ -121,6 +182,76 @@ pub fn check(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Un
     Ok(())
 }
 
+/// The body with its Content-Encoding undone, or why that fails, with the
+/// layer to blame: the framing (a Content-Length that does not count the
+/// bytes sent) or the encoding itself.
+fn decoded_body(expect: &Expect, response: &Response, vars: &Vars) -> Result<Vec<u8>, Unmet> {
+    let codings = encoding::codings(&response.header_values("content-encoding"));
+    if codings.is_empty() {
+        return Ok(response.body.clone());
+    }
+    encoding::decode(&codings, &response.body).map_err(|error| {
+        let mut message = error.describe();
+        let length = response
+            .header_values("content-length")
+            .first()
+            .and_then(|l| l.trim().parse::<usize>().ok());
+        let want_len = expect.body.as_ref().map(|b| vars.text(b.get_ref()).len());
+        if let (DecodeError::Truncated { .. }, Some(length), Some(want_len)) = (&error, length, want_len)
+            && length == want_len
+        {
+            message.push_str(&format!(
+                ": Content-Length is {length}, the size of the text before compression; it must count the bytes sent, the compressed ones"
+            ));
+        }
+        Unmet::new(
+            message,
+            "body (encoding)",
+            codings.join(", ") + " data",
+            escape_bytes(&response.body[..response.body.len().min(256)]),
+        )
+    })
+}
+
+/// A note for a mismatch where the body is gzip data the headers do not announce.
+fn undeclared_gzip(response: &Response) -> &'static str {
+    if encoding::looks_gzipped(&response.body) && response.header_values("content-encoding").is_empty() {
+        " (the body is gzip data, but the response has no `Content-Encoding: gzip` header)"
+    } else {
+        ""
+    }
+}
+
+/// The body as the learner should see it: decoded, and marked so when it was.
+fn shown_body(response: &Response, decoded: &[u8]) -> String {
+    let text = String::from_utf8_lossy(decoded).into_owned();
+    let codings = encoding::codings(&response.header_values("content-encoding"));
+    if codings.is_empty() {
+        text
+    } else {
+        format!(
+            "{text}\n(after undoing Content-Encoding: {}; {} bytes were sent)",
+            codings.join(", "),
+            response.body.len()
+        )
+    }
+}
+
+/// A note for a raw response whose reason phrase is not the standard one for
+/// its code: clients ignore the phrase, so it passes, but it is not what
+/// the RFC's table (and most tests of a course) say.
+pub fn reason_note(response: &Response) -> Option<String> {
+    response.raw.as_ref()?;
+    let standard = standard_reason(response.status)?;
+    if response.reason.is_empty() || response.reason == standard {
+        return None;
+    }
+    Some(format!(
+        "Note: the status line says `{} {}`; the standard reason phrase for {} is `{standard}`. Clients ignore it, but write it as the RFC does.",
+        response.status, response.reason, response.status
+    ))
+}
+
 fn check_headers(expect: &Expect, response: &Response, vars: &Vars) -> Result<(), Unmet> {
     let show = |values: &[&str]| match values {
         [] => "(no such header)".to_string(),
@@ -149,14 +280,41 @@ fn check_headers(expect: &Expect, response: &Response, vars: &Vars) -> Result<()
             ));
         }
     }
-    for (name, value) in &expect.headers {
+    let compared = expect
+        .headers
+        .iter()
+        .map(|(name, value)| (name, value, false))
+        .chain(
+            expect
+                .headers_exact
+                .iter()
+                .map(|(name, value)| (name, value, true)),
+        );
+    for (name, value, exact) in compared {
         let want = vars.text(value.get_ref());
         let values = response.header_values(name);
-        if !values.iter().any(|v| v.trim() == want.trim()) {
+        let same = |found: &&str| {
+            if exact {
+                found.trim() == want.trim()
+            } else {
+                headers::equivalent(name, &want, found)
+            }
+        };
+        if !values.iter().any(same) {
+            let how = if exact {
+                "exactly"
+            } else {
+                headers::comparison(name)
+            };
+            let compared_as = if how == "exactly" {
+                String::new()
+            } else {
+                format!(" (compared as {how})")
+            };
             let message = match values.as_slice() {
                 [] => format!("the response has no `{name}` header (expected `{name}: {want}`)"),
-                [one] => format!("header `{name}` is `{one}`, expected `{want}`"),
-                _ => format!("no `{name}` header is `{want}`"),
+                [one] => format!("header `{name}` is `{one}`, expected `{want}`{compared_as}"),
+                _ => format!("no `{name}` header is `{want}`{compared_as}"),
             };
             return Err(Unmet::new(message, format!("header {name}"), want, show(&values)));
         }
@@ -300,8 +458,12 @@ fn escape(bytes: &[u8], break_lines: bool) -> String {
 
 /// Read a variable's value from a response.
 pub fn capture(source: &CaptureSource, response: &Response) -> Result<Value, String> {
+    let body = || {
+        let codings = encoding::codings(&response.header_values("content-encoding"));
+        encoding::decode(&codings, &response.body).map_err(|e| e.describe())
+    };
     match source {
-        CaptureSource::Body => Ok(Value::String(response.body_text())),
+        CaptureSource::Body => Ok(Value::String(String::from_utf8_lossy(&body()?).into_owned())),
         CaptureSource::Header(name) => response
             .header_values(name)
             .first()
@@ -317,7 +479,7 @@ pub fn capture(source: &CaptureSource, response: &Response) -> Result<Value, Str
             })
             .ok_or_else(|| format!("the response sets no cookie named `{name}`")),
         CaptureSource::Json(pointer) => {
-            let json: Value = serde_json::from_slice(&response.body)
+            let json: Value = serde_json::from_slice(&body()?)
                 .map_err(|e| format!("the body is not JSON ({e}), so `{pointer}` cannot be read from it"))?;
             json.pointer(pointer).cloned().ok_or_else(|| {
                 format!(
@@ -461,6 +623,72 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.message.contains("does not match"));
+    }
+
+    #[test]
+    fn status_line_version_and_reason() {
+        let mut r = response(200, &[], "");
+        r.version = "HTTP/1.0".into();
+        r.reason = "Ok".into();
+        let err = check(&expect("version = 'HTTP/1.1'"), &r, &vars()).unwrap_err();
+        assert_eq!(err.message, "the status line says HTTP/1.0, expected HTTP/1.1");
+        let err = check(&expect("reason = 'OK'"), &r, &vars()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the status line's reason phrase is `Ok`, expected `OK`"
+        );
+        assert_eq!(
+            reason_note(&r),
+            None,
+            "the client's reason is not the server's own"
+        );
+        r.raw = Some(Vec::new());
+        assert!(
+            reason_note(&r)
+                .unwrap()
+                .contains("the standard reason phrase for 200 is `OK`")
+        );
+        r.reason = "OK".into();
+        assert_eq!(reason_note(&r), None);
+    }
+
+    #[test]
+    fn headers_as_the_rfc_compares_them_or_exactly() {
+        let r = response(
+            200,
+            &[
+                ("Content-Type", "Text/HTML; Charset=UTF-8"),
+                ("Connection", "Close"),
+            ],
+            "",
+        );
+        let loose = expect("headers = { content-type = 'text/html; charset=utf-8', connection = 'close' }");
+        assert_eq!(check(&loose, &r, &vars()), Ok(()));
+        let err = check(&expect("headers_exact = { connection = 'close' }"), &r, &vars()).unwrap_err();
+        assert_eq!(err.message, "header `connection` is `Close`, expected `close`");
+        let err = check(&expect("headers = { content-type = 'text/plain' }"), &r, &vars()).unwrap_err();
+        assert!(err.message.ends_with("(compared as a media type: type, subtype, parameter names and charset without regard to case)"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_gzip_body_without_its_header_is_pointed_out() {
+        let mut r = response(200, &[], "");
+        r.body = vec![0x1f, 0x8b, 8, 0];
+        let err = check(&expect("body = 'hello'"), &r, &vars()).unwrap_err();
+        assert!(
+            err.message.ends_with(
+                "(the body is gzip data, but the response has no `Content-Encoding: gzip` header)"
+            ),
+            "{}",
+            err.message
+        );
+        r.headers.push(("Content-Encoding".into(), "br".into()));
+        let err = check(&expect("body = 'hello'"), &r, &vars()).unwrap_err();
+        assert!(
+            err.message.contains("`br`, which this check cannot decode"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -76,10 +76,11 @@ impl Kind for HttpKind {
     }
 
     /// A server: its program, and its unit tests' harness.
-    fn needs(&self, _exercise: &Exercise) -> Needs {
-        Needs {
-            programs: true,
-            tests: true,
-        }
+    fn needs(&self, exercise: &Exercise, target: Target) -> Needs {
+        let name = crate::check::rust::target_name(exercise, target);
+        let mut needs = Needs::default();
+        needs.harnesses.insert(name.clone());
+        needs.programs.insert(name);
+        needs
     }
 }

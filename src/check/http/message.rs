@@ -9,6 +9,8 @@ pub enum Sent {
         /// Everything written on this connection so far (keep-alive replays all of it).
         bytes: Vec<u8>,
     },
+    /// A connection opened, nothing written.
+    Connect,
 }
 
 #[derive(Debug, Clone)]
@@ -51,10 +53,6 @@ impl Response {
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
             .collect()
-    }
-
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// `200 OK`, or just `200` when the reason is missing.

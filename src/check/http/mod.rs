@@ -5,15 +5,21 @@
 //! stops it whatever happened.
 //!
 //! - `spec`: the table in info.toml, validated at load time.
-//! - `template`: `{variables}` — captured values, the port, seeded random values.
+//! - `template`: `{variables}` — captured values, the port, the check's
+//!   temporary folder, seeded random values.
+//! - `workspace`: that folder: made fresh per check, seeded, its files checked.
 //! - `server`: port, start, readiness, stop.
 //! - `conversation`: the exchanges in order, against the running server.
 //! - `exchange`: requests through an HTTP client (ureq); `raw`: bytes over TCP.
-//! - `expect`: a response against its expectations; `report`: the evidence.
+//! - `expect`: a response against its expectations (`headers`: header values
+//!   as the RFC compares them; `encoding`: Content-Encoding undone);
+//!   `report`: the evidence.
 
 mod conversation;
+mod encoding;
 mod exchange;
 mod expect;
+mod headers;
 pub mod kind;
 mod message;
 mod raw;
@@ -21,20 +27,24 @@ mod report;
 mod server;
 mod spec;
 mod template;
+mod workspace;
 
 pub use spec::HttpSpec;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
 
 use super::Target;
-use super::rust::{self, Selection};
+use super::rust;
+use crate::exercise_package::{BuildReport, ExercisePackage, Form};
 use crate::outcome::{Detail, Outcome};
 use crate::pack::{Exercise, Pack};
 use conversation::Conversation;
-use server::Server;
+use server::{Launch, Server};
 use template::Vars;
+use workspace::Workspace;
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &HttpSpec, target: Target) -> Result<Outcome> {
     check_with(pack, exercise, spec, target, &Builds::default())
@@ -45,8 +55,8 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &HttpSpec, target: Target) 
 /// which would queue on cargo's lock one exercise at a time.
 #[derive(Default, Clone, Copy)]
 pub struct Builds<'a> {
-    pub programs: Option<&'a rust::BuildReport>,
-    pub tests: Option<&'a rust::BuildReport>,
+    pub programs: Option<&'a BuildReport>,
+    pub tests: Option<&'a BuildReport>,
 }
 
 pub fn check_with(
@@ -61,7 +71,7 @@ pub fn check_with(
     let build = match builds.programs {
         Some(build) => build,
         None => {
-            own_build = rust::build(pack, Selection::One(&name), false)?;
+            own_build = ExercisePackage::in_pack(&pack.root).build_one(&name, Form::Program)?;
             &own_build
         }
     };
@@ -69,12 +79,25 @@ pub fn check_with(
         Ok(program) => program,
         Err(failed) => return Ok(failed),
     };
-    let tests_passed = match unit_tests(pack, exercise, spec, target, &name, builds.tests)? {
+    // One fresh folder per check, for the unit tests and the server alike:
+    // nothing a run leaves there can make a later run pass.
+    let workspace = Workspace::new()?;
+    let mut vars = Vars::new(super::seed(), &exercise.name, 0);
+    vars.set_temp_dir(&workspace.path_text());
+    let env: BTreeMap<String, String> = spec
+        .env
+        .iter()
+        .map(|(key, value)| (key.clone(), vars.text(value.get_ref())))
+        .collect();
+    let tests_passed = match unit_tests(pack, exercise, &env, target, &name, builds.tests)? {
         UnitTests::None => None,
         UnitTests::Passed(summary) => Some(summary),
         UnitTests::Failed(outcome) => return Ok(outcome),
     };
-    let mut outcome = converse(pack, exercise, spec, &program, &name)?;
+    if let Err(outcome) = workspace.seed(spec, &vars) {
+        return Ok(*outcome);
+    }
+    let mut outcome = converse(pack, exercise, spec, &program, &name, vars, &workspace)?;
     if outcome.status.passed() {
         if let Some(summary) = tests_passed {
             outcome.message = format!("{}; unit tests: {summary}", outcome.message);
@@ -103,10 +126,10 @@ enum UnitTests {
 fn unit_tests(
     pack: &Pack,
     exercise: &Exercise,
-    spec: &HttpSpec,
+    env: &BTreeMap<String, String>,
     target: Target,
     name: &str,
-    prebuilt: Option<&rust::BuildReport>,
+    prebuilt: Option<&BuildReport>,
 ) -> Result<UnitTests> {
     let file = match target {
         Target::Solution => exercise.solution.clone(),
@@ -121,7 +144,7 @@ fn unit_tests(
     let build = match prebuilt {
         Some(build) => build,
         None => {
-            own_build = rust::build(pack, Selection::One(name), true)?;
+            own_build = ExercisePackage::in_pack(&pack.root).build_one(name, Form::Harness)?;
             &own_build
         }
     };
@@ -129,7 +152,13 @@ fn unit_tests(
         Ok(harness) => harness,
         Err(failed) => return Ok(UnitTests::Failed(failed)),
     };
-    let mut outcome = rust::run_tests(pack, &harness, exercise.timeout, &spec.env, &expected)?;
+    let mut outcome = rust::run_tests(
+        &ExercisePackage::in_pack(&pack.root),
+        &harness,
+        exercise.timeout,
+        env,
+        &expected,
+    )?;
     if outcome.status.passed() {
         return Ok(UnitTests::Passed(outcome.message));
     }
@@ -144,15 +173,35 @@ fn converse(
     spec: &HttpSpec,
     program: &Path,
     name: &str,
+    mut vars: Vars,
+    workspace: &Workspace,
 ) -> Result<Outcome> {
-    let cwd = pack.root.join("exercises");
-    let server = match Server::start(program, &cwd, &spec.env, spec.startup())? {
+    let cwd = ExercisePackage::in_pack(&pack.root).dir;
+    let base = vars.clone();
+    let launch = move |port: u16| {
+        let mut vars = base.clone();
+        vars.set_port(port);
+        Launch {
+            args: spec.args.iter().map(|a| vars.text(a.get_ref())).collect(),
+            env: spec
+                .env
+                .iter()
+                .map(|(key, value)| (key.clone(), vars.text(value.get_ref())))
+                .collect(),
+        }
+    };
+    let server = match Server::start(program, &cwd, &launch, spec.startup())? {
         Ok(server) => server,
         Err(failure) => return Ok(report::start_failure(failure)),
     };
     let port = server.port;
-    let vars = Vars::new(super::seed(), &exercise.name, port);
-    let mut conversation = Conversation::new(server, vars, exercise.timeout, spec.request_timeout());
+    vars.set_port(port);
+    let replay = report::Replay {
+        launch: launch(port),
+        temp_dir: workspace.path_text(),
+    };
+    let mut conversation =
+        Conversation::new(server, vars, workspace, exercise.timeout, spec.request_timeout());
     let result = conversation.run_all(spec);
     let ended = conversation.end();
     let exchanges = spec.exchanges.get_ref().len();
@@ -165,8 +214,12 @@ fn converse(
             if ended.requests > exchanges {
                 message.push_str(&format!(" ({} requests)", ended.requests));
             }
-            Outcome::pass(message).with(report::server_output(&ended.output))
+            let mut outcome = Outcome::pass(message);
+            for note in &ended.notes {
+                outcome.push(Detail::Text { text: note.clone() });
+            }
+            outcome.with(report::server_output(&ended.output))
         }
-        Err(failure) => report::failure_outcome(*failure, &ended, port, name),
+        Err(failure) => report::failure_outcome(*failure, &ended, port, name, &replay),
     })
 }

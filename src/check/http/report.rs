@@ -6,23 +6,44 @@ use crate::outcome::{Detail, Outcome, human_duration};
 use crate::process::Finished;
 
 use super::conversation::{Ended, Failure, Received};
-use super::server::StartFailure;
+use super::server::{Launch, StartFailure};
 
 use super::exchange::wire_headers;
 use super::expect::{Unmet, escape_bytes};
 use super::message::{Response, Sent};
+use super::spec::Pattern;
 
 /// Most of a body shown in a report; the rest is counted, not shown.
 const BODY_SHOWN: usize = 4 * 1024;
 
 /// A failed exchange as an outcome: why, what was expected, the request and
 /// the response, how to reproduce it, what passed before, the server's output.
-pub fn failure_outcome(failure: Failure, ended: &Ended, port: u16, program: &str) -> Outcome {
+/// How the server was started, for the line that starts it again by hand.
+pub struct Replay {
+    pub launch: Launch,
+    /// The check's temporary folder, gone by the time the learner reads this:
+    /// the line makes a new one where the check's path appears.
+    pub temp_dir: String,
+}
+
+pub fn failure_outcome(
+    failure: Failure,
+    ended: &Ended,
+    port: u16,
+    program: &str,
+    replay: &Replay,
+) -> Outcome {
     let mut outcome = Outcome::new(failure.status, failure.message);
     if let Some(unmet) = &failure.unmet {
         outcome.push(unmet_detail(unmet));
     }
-    for note in failure.notes {
+    if !failure.files.is_empty() {
+        outcome.push(Detail::Checklist {
+            title: "files in the check's temporary folder, {temp_dir}, after the response".into(),
+            items: failure.files.clone(),
+        });
+    }
+    for note in failure.notes.into_iter().chain(ended.notes.iter().cloned()) {
         outcome.push(Detail::Text { text: note });
     }
     if let Some(sent) = &failure.sent {
@@ -34,7 +55,7 @@ pub fn failure_outcome(failure: Failure, ended: &Ended, port: u16, program: &str
         None => {}
     }
     if let Some(sent) = &failure.sent {
-        for detail in reproduce(sent, port, program) {
+        for detail in reproduce(sent, port, program, replay, failure.concurrency) {
             outcome.push(detail);
         }
     }
@@ -78,6 +99,15 @@ pub fn start_failure(failure: StartFailure) -> Outcome {
             output.describe_exit()
         ))
         .with(server_output(&output)),
+        StartFailure::Ipv6Only { port, output } => Outcome::error(format!(
+            "your server listens on [::1]:{port}, the IPv6 loopback, only; the checks connect to 127.0.0.1:{port}, where nothing listens"
+        ))
+        .with(Detail::Text {
+            text: "`localhost` can mean ::1 as well as 127.0.0.1, and a client that picks the other address finds nobody. \
+                   Bind 127.0.0.1 (or 0.0.0.0 for every address): `TcpListener::bind((\"127.0.0.1\", port))`."
+                .into(),
+        })
+        .with(server_output(&output)),
     }
 }
 
@@ -99,11 +129,13 @@ pub fn request_detail(sent: &Sent, port: u16) -> Detail {
             (text, cut)
         }
         Sent::Raw { bytes } => capped_escaped(bytes),
+        Sent::Connect => ("(a connection opened; nothing sent)".to_string(), 0),
     };
     Detail::Output {
         title: match sent {
             Sent::Client(_) => "request sent".into(),
             Sent::Raw { .. } => "bytes sent on the connection (\\r and \\n shown)".into(),
+            Sent::Connect => "connection".into(),
         },
         text,
         truncated_bytes,
@@ -158,21 +190,110 @@ fn unmet_detail(unmet: &Unmet) -> Detail {
     }
 }
 
-/// How to start the server by hand on the same port, and send the request again.
-pub fn reproduce(sent: &Sent, port: u16, program: &str) -> Vec<Detail> {
+/// How to start the server by hand on the same port, and send the request
+/// again; for a concurrency failure, clients that take turns the same way.
+pub fn reproduce(
+    sent: &Sent,
+    port: u16,
+    program: &str,
+    replay: &Replay,
+    concurrency: Option<(Pattern, usize)>,
+) -> Vec<Detail> {
+    let start = start_line(port, program, replay);
+    let (title, command) = match (sent, concurrency) {
+        (Sent::Raw { bytes }, Some((pattern, n))) => concurrent_replay(bytes, port, pattern, n),
+        (Sent::Client(_), _) => (
+            "then, in another terminal, send the same request".into(),
+            curl_line(sent, port),
+        ),
+        (Sent::Raw { bytes }, None) => (
+            "then, in another terminal, send the same request".into(),
+            raw_replay(bytes, port),
+        ),
+        (Sent::Connect, _) => (
+            "then, in another terminal, connect to it".into(),
+            format!("curl -sS --max-time 2 telnet://127.0.0.1:{port} </dev/null"),
+        ),
+    };
     vec![
         Detail::Command {
             title: "try it yourself: start your server (in the exercises folder)".into(),
-            command: format!("PORT={port} cargo run --quiet --bin {program}"),
+            command: start,
         },
-        Detail::Command {
-            title: "then, in another terminal, send the same request".into(),
-            command: match sent {
-                Sent::Client(_) => curl_line(sent, port),
-                Sent::Raw { bytes } => raw_replay(bytes, port),
-            },
-        },
+        Detail::Command { title, command },
     ]
+}
+
+/// `PORT=… cargo run --quiet --bin NAME -- ARGS`, with the exercise's
+/// environment; the check's folder, removed by now, becomes a new one.
+fn start_line(port: u16, program: &str, replay: &Replay) -> String {
+    let mut uses_dir = false;
+    let mut word = |text: &str| {
+        if replay.temp_dir.is_empty() || !text.contains(&replay.temp_dir) {
+            return shell_quote(text);
+        }
+        uses_dir = true;
+        text.split(replay.temp_dir.as_str())
+            .map(|part| {
+                if part.is_empty() {
+                    String::new()
+                } else {
+                    shell_quote(part)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\"$DIR\"")
+    };
+    let mut line = String::new();
+    for (key, value) in &replay.launch.env {
+        line.push_str(&format!("{key}={} ", word(value)));
+    }
+    line.push_str(&format!("PORT={port} cargo run --quiet --bin {program}"));
+    if !replay.launch.args.is_empty() {
+        line.push_str(" --");
+        for arg in &replay.launch.args {
+            line.push(' ');
+            line.push_str(&word(arg));
+        }
+    }
+    if uses_dir {
+        line = format!("DIR=$(mktemp -d); {line}");
+    }
+    line
+}
+
+/// Shell clients that take turns as the check's connections did: the ones
+/// that hold a connection open run in the background, and the last client
+/// shows whether the server still answers.
+fn concurrent_replay(bytes: &[u8], port: u16, pattern: Pattern, n: usize) -> (String, String) {
+    let request = printf_format(bytes);
+    let cut = printf_format(&bytes[..bytes.len().saturating_sub(1)]);
+    let url = format!("telnet://127.0.0.1:{port}");
+    let holders = n.saturating_sub(1).max(1);
+    let hold = |format: &str| {
+        format!(
+            "(printf {}; sleep 5) | curl -sS --max-time 6 {url} &",
+            shell_quote(format)
+        )
+    };
+    let last = format!("printf {} | curl -sS --max-time 3 {url}", shell_quote(&request));
+    let (title, holding) = match pattern {
+        Pattern::Interleaved => (
+            "then, in another terminal: one client sends all but the last byte of its request and waits; a second sends a whole request. If the second gets no answer, your server is stuck on the first",
+            vec![hold(&cut); holders],
+        ),
+        Pattern::AtOnce => (
+            "then, in another terminal: clients send whole requests at once and keep their connections open. If the last gets no answer, your server serves one connection at a time",
+            vec![hold(&request); holders],
+        ),
+        Pattern::Rounds => (
+            "then, in another terminal: one client sends a request and keeps its connection open; a second sends a request. If the second gets no answer, your server serves one kept-open connection at a time",
+            vec![hold(&request); holders],
+        ),
+    };
+    let mut command = holding.join(" ");
+    command.push_str(&format!(" sleep 1; {last}; wait"));
+    (title.to_string(), command)
 }
 
 /// `curl -i -X POST 'http://127.0.0.1:PORT/path' -H '…' --data-raw '…'`
@@ -210,6 +331,14 @@ pub fn curl_line(sent: &Sent, port: u16) -> String {
 /// Exact bytes over TCP: printf writes them, curl's telnet mode sends them
 /// unchanged and prints what comes back.
 pub fn raw_replay(bytes: &[u8], port: u16) -> String {
+    format!(
+        "printf {} | curl -sS --max-time 5 telnet://127.0.0.1:{port}",
+        shell_quote(&printf_format(bytes))
+    )
+}
+
+/// A printf format that writes exactly `bytes`.
+fn printf_format(bytes: &[u8]) -> String {
     let mut format = String::new();
     for &b in bytes {
         match b {
@@ -222,10 +351,7 @@ pub fn raw_replay(bytes: &[u8], port: u16) -> String {
             other => format.push_str(&format!("\\{other:03o}")),
         }
     }
-    format!(
-        "printf {} | curl -sS --max-time 5 telnet://127.0.0.1:{port}",
-        shell_quote(&format)
-    )
+    format
 }
 
 /// Quote for a POSIX shell: bare when safe, else in single quotes.

@@ -13,10 +13,7 @@
 //! the first server most learners write (it unwraps the request line).
 //! Elsewhere it falls back to a connect probe.
 
-use std::collections::BTreeMap;
-use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::thread;
@@ -52,14 +49,27 @@ pub enum StartFailure {
     },
     /// It exited before listening.
     Exited { port: u16, output: Box<Finished> },
+    /// It listens on the port, but on the IPv6 loopback `[::1]` only, where
+    /// the checks (and curl's `127.0.0.1`) do not reach it.
+    Ipv6Only { port: u16, output: Box<Finished> },
 }
+
+/// What the server is started with, for the port it is given.
+pub struct Launch {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+/// How long a server seen on `[::1]` only may take to bind 127.0.0.1 too
+/// (a framework binding every address of `localhost`, one after the other).
+const IPV4_GRACE: Duration = Duration::from_millis(200);
 
 impl Server {
     /// Start `executable` with `PORT` set and wait, at most `startup`, until it listens.
     pub fn start(
         executable: &Path,
         cwd: &Path,
-        env: &BTreeMap<String, String>,
+        launch: &dyn Fn(u16) -> Launch,
         startup: Duration,
     ) -> Result<std::result::Result<Server, StartFailure>> {
         let mut attempt = 0;
@@ -71,8 +81,11 @@ impl Server {
                 .env("PORT", port.to_string())
                 .env("BACKLINGS_SEED", crate::check::seed().to_string())
                 .output_cap(OUTPUT_CAP)
+                .memory_limit(crate::process::DEFAULT_MEMORY_LIMIT)
                 .merge_stderr();
-            for (key, value) in env {
+            let launch = launch(port);
+            cmd = cmd.args(launch.args);
+            for (key, value) in launch.env {
                 cmd = cmd.env(key, value);
             }
             let running = cmd.spawn()?;
@@ -96,6 +109,7 @@ impl Server {
         let started = Instant::now();
         let deadline = started + startup;
         let mut nap = Duration::from_millis(2);
+        let mut ipv6_only_since: Option<Instant> = None;
         loop {
             if self.running.try_exit().is_some() {
                 let port = self.port;
@@ -104,8 +118,19 @@ impl Server {
                     output: Box::new(self.stop()),
                 });
             }
-            if self.is_listening() {
-                return Ok(self);
+            match self.listening() {
+                Listening::Yes => return Ok(self),
+                Listening::Ipv6Only => {
+                    let since = *ipv6_only_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= IPV4_GRACE {
+                        let port = self.port;
+                        return Err(StartFailure::Ipv6Only {
+                            port,
+                            output: Box::new(self.stop()),
+                        });
+                    }
+                }
+                Listening::No => {}
             }
             if Instant::now() >= deadline {
                 let elsewhere = listening_addrs(self.running.pid())
@@ -126,16 +151,17 @@ impl Server {
         }
     }
 
-    fn is_listening(&self) -> bool {
+    fn listening(&self) -> Listening {
         match listening_addrs(self.running.pid()) {
-            Some(addrs) => addrs
-                .iter()
-                .any(|a| a.port() == self.port && (a.ip().is_loopback() || a.ip().is_unspecified())),
-            None => std::net::TcpStream::connect_timeout(
-                &SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.port),
-                Duration::from_millis(100),
-            )
-            .is_ok(),
+            Some(addrs) => reachability(&addrs, self.port),
+            None => {
+                let reached = std::net::TcpStream::connect_timeout(
+                    &SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.port),
+                    Duration::from_millis(100),
+                )
+                .is_ok();
+                if reached { Listening::Yes } else { Listening::No }
+            }
         }
     }
 
@@ -159,9 +185,58 @@ impl Server {
         }
     }
 
+    /// Has the server accepted the connection whose client end is on
+    /// `client_port`? It has once it holds that connection's socket (seen in
+    /// /proc, where a connection still queued belongs to no process), or once
+    /// `closed` says it closed the connection. Waits at most `within`.
+    /// Where /proc cannot tell, a connection that was made counts.
+    pub fn accepts(&mut self, client_port: u16, mut closed: impl FnMut() -> bool, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        let mut nap = Duration::from_millis(1);
+        loop {
+            match holds_connection(self.running.pid(), self.port, client_port) {
+                None | Some(true) => return true,
+                Some(false) => {}
+            }
+            if closed() {
+                return true;
+            }
+            if Instant::now() >= deadline || self.running.try_exit().is_some() {
+                return false;
+            }
+            thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(20));
+        }
+    }
+
     /// Kill the server's process group and collect what it printed.
     pub fn stop(self) -> Finished {
         self.running.stop()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Listening {
+    /// On 127.0.0.1, 0.0.0.0, or `[::]` (which takes IPv4 too, Linux's default).
+    Yes,
+    /// On `[::1]` and nowhere the checks connect.
+    Ipv6Only,
+    No,
+}
+
+/// Whether a client of 127.0.0.1:`port` reaches one of these listening sockets.
+fn reachability(addrs: &[SocketAddr], port: u16) -> Listening {
+    let on_port = || addrs.iter().filter(|a| a.port() == port);
+    let reached = on_port().any(|a| match a.ip() {
+        IpAddr::V4(ip) => ip.is_loopback() || ip.is_unspecified(),
+        IpAddr::V6(ip) => ip.is_unspecified(),
+    });
+    if reached {
+        Listening::Yes
+    } else if on_port().any(|a| a.ip() == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)) {
+        Listening::Ipv6Only
+    } else {
+        Listening::No
     }
 }
 
@@ -216,13 +291,12 @@ fn parse_range(text: &str) -> Option<(u16, u16)> {
 /// dropped (or when the process dies, so a crash leaves no stale lock). The
 /// files are never deleted: removing a lock file races with its next user.
 struct PortLock {
-    _file: File,
+    _lock: crate::fsutil::FileLock,
 }
 
 impl PortLock {
     fn dir() -> PathBuf {
-        // SAFETY: getuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::getuid() };
+        let uid = rustix::process::getuid().as_raw();
         std::env::temp_dir().join(format!("backlings-ports-{uid}"))
     }
 
@@ -233,21 +307,35 @@ impl PortLock {
     fn try_new(port: u16) -> Option<PortLock> {
         let dir = Self::dir();
         std::fs::create_dir_all(&dir).ok()?;
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(port.to_string()))
-            .ok()?;
-        // SAFETY: flock on a descriptor we own; it does not touch memory.
-        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-        locked.then_some(PortLock { _file: file })
+        let lock = crate::fsutil::try_lock(&dir.join(port.to_string())).ok()??;
+        Some(PortLock { _lock: lock })
     }
 }
 
 /// Addresses on which process `pid` has a listening TCP socket; `None` where
 /// /proc cannot tell (not Linux).
 fn listening_addrs(pid: u32) -> Option<Vec<SocketAddr>> {
+    const LISTEN: &str = "0A";
+    Some(
+        owned_sockets(pid)?
+            .into_iter()
+            .filter(|s| s.state == LISTEN)
+            .map(|s| s.local)
+            .collect(),
+    )
+}
+
+/// Does process `pid` hold the connection from `client_port` to its `port`?
+fn holds_connection(pid: u32, port: u16, client_port: u16) -> Option<bool> {
+    Some(
+        owned_sockets(pid)?
+            .iter()
+            .any(|s| s.local.port() == port && s.remote.port() == client_port),
+    )
+}
+
+/// The TCP sockets process `pid` has open, from /proc.
+fn owned_sockets(pid: u32) -> Option<Vec<Socket>> {
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
     let inodes: Vec<u64> = fds
         .filter_map(|fd| {
@@ -259,37 +347,63 @@ fn listening_addrs(pid: u32) -> Option<Vec<SocketAddr>> {
     if inodes.is_empty() {
         return Some(Vec::new());
     }
-    let mut addrs = Vec::new();
+    let mut sockets = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else {
             continue;
         };
-        addrs.extend(
-            parse_listeners(&text)
+        sockets.extend(
+            parse_sockets(&text)
                 .into_iter()
-                .filter(|(_, inode)| inodes.contains(inode))
-                .map(|(addr, _)| addr),
+                .filter(|s| inodes.contains(&s.inode)),
         );
     }
-    Some(addrs)
+    Some(sockets)
 }
 
-/// (local address, inode) of each socket in LISTEN state in a /proc/net/tcp{,6} table.
-fn parse_listeners(table: &str) -> Vec<(SocketAddr, u64)> {
-    const LISTEN: &str = "0A";
+/// One line of a /proc/net/tcp{,6} table.
+#[derive(Debug, PartialEq, Eq)]
+struct Socket {
+    local: SocketAddr,
+    remote: SocketAddr,
+    /// The kernel's state code in hex: `0A` listen, `01` established…
+    state: String,
+    inode: u64,
+}
+
+fn parse_sockets(table: &str) -> Vec<Socket> {
+    let addr = |field: &str| -> Option<SocketAddr> {
+        let (ip, port) = field.split_once(':')?;
+        Some(SocketAddr::new(
+            parse_proc_ip(ip)?,
+            u16::from_str_radix(port, 16).ok()?,
+        ))
+    };
     table
         .lines()
         .skip(1)
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.len() < 10 || fields[3] != LISTEN {
+            if fields.len() < 10 {
                 return None;
             }
-            let (ip, port) = fields[1].split_once(':')?;
-            let port = u16::from_str_radix(port, 16).ok()?;
-            let ip = parse_proc_ip(ip)?;
-            Some((SocketAddr::new(ip, port), fields[9].parse().ok()?))
+            Some(Socket {
+                local: addr(fields[1])?,
+                remote: addr(fields[2])?,
+                state: fields[3].to_string(),
+                inode: fields[9].parse().ok()?,
+            })
         })
+        .collect()
+}
+
+/// (local address, inode) of each socket in LISTEN state in a /proc/net/tcp{,6} table.
+#[cfg(test)]
+fn parse_listeners(table: &str) -> Vec<(SocketAddr, u64)> {
+    parse_sockets(table)
+        .into_iter()
+        .filter(|s| s.state == "0A")
+        .map(|s| (s.local, s.inode))
         .collect()
 }
 
@@ -298,7 +412,7 @@ fn parse_proc_ip(hex: &str) -> Option<IpAddr> {
     let words: Option<Vec<u32>> = (0..hex.len() / 8)
         .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
         .collect();
-    let bytes: Vec<u8> = words?.into_iter().flat_map(|w| w.to_ne_bytes()).collect();
+    let bytes: Vec<u8> = words?.into_iter().flat_map(u32::to_ne_bytes).collect();
     match bytes.len() {
         4 => Some(IpAddr::from(<[u8; 4]>::try_from(bytes).ok()?)),
         16 => {
@@ -339,6 +453,21 @@ mod tests {
     }
 
     #[test]
+    fn sees_its_own_accepted_connection() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        let client_port = client.local_addr().unwrap().port();
+        let me = std::process::id();
+        if holds_connection(me, port, client_port).is_some() {
+            // Queued, not accepted: the connection is made, but nobody holds it yet.
+            assert_eq!(holds_connection(me, port, client_port), Some(false));
+            let (_accepted, _) = listener.accept().unwrap();
+            assert_eq!(holds_connection(me, port, client_port), Some(true));
+        }
+    }
+
+    #[test]
     fn a_held_port_is_not_handed_out_twice() {
         // Nothing listens on a reserved port until its server starts, so only
         // the lock keeps a second check from choosing it too.
@@ -355,6 +484,18 @@ mod tests {
         let (again, _lock) = reserve_in_range(low, high).unwrap();
         assert_eq!(again, first, "a released port can be used again");
         drop(second_lock);
+    }
+
+    #[test]
+    fn only_addresses_a_client_of_127_0_0_1_reaches_count() {
+        let at = |addr: &str| vec![addr.parse::<SocketAddr>().unwrap()];
+        assert_eq!(reachability(&at("127.0.0.1:80"), 80), Listening::Yes);
+        assert_eq!(reachability(&at("0.0.0.0:80"), 80), Listening::Yes);
+        assert_eq!(reachability(&at("[::]:80"), 80), Listening::Yes);
+        assert_eq!(reachability(&at("[::1]:80"), 80), Listening::Ipv6Only);
+        assert_eq!(reachability(&at("127.0.0.1:81"), 80), Listening::No);
+        let both = ["[::1]:80".parse().unwrap(), "127.0.0.1:80".parse().unwrap()];
+        assert_eq!(reachability(&both, 80), Listening::Yes);
     }
 
     #[test]

@@ -28,9 +28,17 @@ pub struct HttpSpec {
     pub startup_secs: Option<Spanned<f64>>,
     /// Seconds each request may wait for its response.
     pub request_timeout_secs: Option<Spanned<f64>>,
-    /// Extra environment for the server (PORT is always set by the runner).
+    /// Extra environment for the server (PORT is always set by the runner);
+    /// values may use built-in variables (`{temp_dir}`, `{port}`).
     #[serde(default)]
-    pub env: BTreeMap<String, String>,
+    pub env: BTreeMap<String, Spanned<String>>,
+    /// Command-line arguments for the server, e.g. `["--directory", "{temp_dir}"]`.
+    #[serde(default)]
+    pub args: Vec<Spanned<String>>,
+    /// Files written into `{temp_dir}` before the server starts: relative
+    /// path → content (both may use built-in variables).
+    #[serde(default)]
+    pub temp_files: BTreeMap<String, Spanned<String>>,
     /// Data files the server reads (a static site, say), relative to the
     /// pack root: part of the exercise for `dev check`, never edited by the
     /// learner, so not shown as files to edit.
@@ -58,6 +66,13 @@ pub struct Exchange {
     pub connection: Option<Spanned<String>>,
     /// Open this many connections at once (raw steps); see `raw::concurrent`.
     pub concurrent: Option<Spanned<u32>>,
+    /// How the `concurrent` connections take turns; see [`Pattern`].
+    pub pattern: Option<Spanned<String>>,
+    /// Only open a TCP connection (and see the server accept it); with
+    /// `connection`, keep it open under that name for later raw exchanges.
+    pub connect: Option<Spanned<bool>>,
+    /// Seconds this exchange's response may take (default: the exercise's).
+    pub request_timeout_secs: Option<Spanned<f64>>,
     /// Send the same request this many times; each response must meet `expect`.
     pub repeat: Option<Spanned<u32>>,
     /// Variables read from the response, for later steps: `name = "json:/id"`.
@@ -69,9 +84,17 @@ pub struct Exchange {
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     pub status: Option<Spanned<u16>>,
-    /// Header name → exact value.
+    /// The status line's version, `HTTP/1.1`.
+    pub version: Option<Spanned<String>>,
+    /// Raw steps: the status line's reason phrase, exactly (`OK`, `Not Found`).
+    pub reason: Option<Spanned<String>>,
+    /// Header name → value, compared as the RFC compares that header (media
+    /// types and tokens without regard to case); others exactly.
     #[serde(default)]
     pub headers: BTreeMap<String, Spanned<String>>,
+    /// Header name → value, byte for byte (after trimming).
+    #[serde(default)]
+    pub headers_exact: BTreeMap<String, Spanned<String>>,
     /// Header name → a regex its value must match.
     #[serde(default)]
     pub headers_regex: BTreeMap<String, Spanned<String>>,
@@ -87,6 +110,54 @@ pub struct Expect {
     pub raw: Option<Spanned<String>>,
     /// Raw steps: the server closes the connection after this response (or keeps it open).
     pub closes: Option<Spanned<bool>>,
+    /// Files in `{temp_dir}` once the response has come back.
+    #[serde(default)]
+    pub files: Vec<Spanned<FileExpect>>,
+}
+
+/// A file the server should have written (or removed) by the time it answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileExpect {
+    /// Relative to `{temp_dir}`.
+    pub path: Spanned<String>,
+    /// `false`: the file must not be there. Default `true`.
+    pub exists: Option<Spanned<bool>>,
+    /// The file's whole content, exactly.
+    pub content: Option<Spanned<String>>,
+}
+
+impl FileExpect {
+    pub fn exists(&self) -> bool {
+        self.exists.as_ref().is_none_or(|e| *e.get_ref())
+    }
+}
+
+/// How the connections of `concurrent = N` take turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// Each writes its request but the last byte; then they are finished from
+    /// the last opened to the first, each answered while the others wait.
+    Interleaved,
+    /// Each writes its whole request, all before any answer is read; the
+    /// answers are then read from the last opened to the first.
+    AtOnce,
+    /// One request on each connection in turn, all kept open; then a second
+    /// round on the same connections.
+    Rounds,
+}
+
+impl Pattern {
+    pub const NAMES: &'static str = "\"interleaved\", \"at_once\" or \"rounds\"";
+
+    pub fn parse(text: &str) -> Option<Pattern> {
+        match text {
+            "interleaved" => Some(Pattern::Interleaved),
+            "at_once" => Some(Pattern::AtOnce),
+            "rounds" => Some(Pattern::Rounds),
+            _ => None,
+        }
+    }
 }
 
 /// Where a captured variable comes from.
@@ -131,22 +202,43 @@ impl HttpSpec {
         secs_or(&self.request_timeout_secs, DEFAULT_REQUEST_TIMEOUT)
     }
 
+    /// Every template the server is started with: `env` values, `args`, and
+    /// the paths and contents of `temp_files`; only built-ins are known then.
+    fn launch_templates(&self) -> Vec<(String, Range<usize>)> {
+        let mut out: Vec<(String, Range<usize>)> = Vec::new();
+        for value in self.env.values().chain(&self.args) {
+            out.push((value.get_ref().clone(), value.span()));
+        }
+        for (path, content) in &self.temp_files {
+            out.push((path.clone(), content.span()));
+            out.push((content.get_ref().clone(), content.span()));
+        }
+        out
+    }
+
     pub fn validate(&self, ctx: &mut SpecContext<'_>) {
         for asset in &self.assets {
             ctx.existing_path(asset);
         }
-        let limits = [
-            ("startup_secs", &self.startup_secs),
-            ("request_timeout_secs", &self.request_timeout_secs),
-        ];
-        for (key, secs) in limits {
-            let Some(secs) = secs else { continue };
-            let value = *secs.get_ref();
-            if !(value > 0.0 && value <= MAX_SECS) {
+        check_secs(ctx, "startup_secs", &self.startup_secs);
+        check_secs(ctx, "request_timeout_secs", &self.request_timeout_secs);
+        for (text, span) in self.launch_templates() {
+            for name in template::placeholders(&text, template::Context::Text) {
+                if !template::is_builtin(name) {
+                    ctx.problem(
+                        span.clone(),
+                        format!("`{{{name}}}` is not known when the server starts"),
+                        "`env`, `args` and `temp_files` may use built-ins only: {temp_dir}, {port}, {random_word}, {random_int}",
+                    );
+                }
+            }
+        }
+        for (path, content) in &self.temp_files {
+            if let Err(why) = relative_path(path) {
                 ctx.problem(
-                    secs.span(),
-                    format!("{key} = {value} is out of range"),
-                    format!("use a number of seconds above 0 and at most {MAX_SECS}, e.g. 5"),
+                    content.span(),
+                    why,
+                    "write a path inside {temp_dir}, e.g. `uploads/a.txt`",
                 );
             }
         }
@@ -174,6 +266,35 @@ impl HttpSpec {
     }
 }
 
+fn check_secs(ctx: &mut SpecContext<'_>, key: &str, secs: &Option<Spanned<f64>>) {
+    let Some(secs) = secs else { return };
+    let value = *secs.get_ref();
+    if !(value > 0.0 && value <= MAX_SECS) {
+        ctx.problem(
+            secs.span(),
+            format!("{key} = {value} is out of range"),
+            format!("use a number of seconds above 0 and at most {MAX_SECS}, e.g. 5"),
+        );
+    }
+}
+
+/// A path that stays inside the folder it is relative to (variables allowed).
+pub fn relative_path(path: &str) -> Result<(), String> {
+    let p = std::path::Path::new(path);
+    if path.is_empty() {
+        return Err("the path is empty".into());
+    }
+    if p.is_absolute()
+        || p.components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(format!(
+            "the path `{path}` leaves {{temp_dir}} (it is absolute, or has `.` or `..` in it)"
+        ));
+    }
+    Ok(())
+}
+
 fn secs_or(secs: &Option<Spanned<f64>>, default: Duration) -> Duration {
     match secs {
         Some(s) if *s.get_ref() > 0.0 && *s.get_ref() <= MAX_SECS => Duration::from_secs_f64(*s.get_ref()),
@@ -184,6 +305,24 @@ fn secs_or(secs: &Option<Spanned<f64>>, default: Duration) -> Duration {
 impl Exchange {
     pub fn is_raw(&self) -> bool {
         self.raw.is_some()
+    }
+
+    pub fn is_connect(&self) -> bool {
+        self.connect.as_ref().is_some_and(|c| *c.get_ref())
+    }
+
+    pub fn pattern(&self) -> Pattern {
+        self.pattern
+            .as_ref()
+            .and_then(|p| Pattern::parse(p.get_ref()))
+            .unwrap_or(Pattern::Interleaved)
+    }
+
+    /// This exchange's own limit on each response, if it sets one.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout_secs
+            .as_ref()
+            .map(|_| secs_or(&self.request_timeout_secs, DEFAULT_REQUEST_TIMEOUT))
     }
 
     pub fn method(&self) -> &str {
@@ -213,11 +352,34 @@ impl Exchange {
     }
 
     fn validate(&self, span: Range<usize>, ctx: &mut SpecContext<'_>, known: &BTreeSet<String>) {
+        check_secs(ctx, "request_timeout_secs", &self.request_timeout_secs);
+        if let Some(connect) = &self.connect {
+            self.validate_connect(connect, ctx);
+            return;
+        }
+        if let Some(pattern) = &self.pattern {
+            if Pattern::parse(pattern.get_ref()).is_none() {
+                ctx.problem(
+                    pattern.span(),
+                    format!(
+                        "`{}` is not a pattern of concurrent connections",
+                        pattern.get_ref()
+                    ),
+                    format!("use {}", Pattern::NAMES),
+                );
+            } else if self.concurrent.is_none() {
+                ctx.problem(
+                    pattern.span(),
+                    "`pattern` says how `concurrent` connections take turns, and this exchange has no `concurrent`",
+                    "add `concurrent = 2` (or more), or remove `pattern`",
+                );
+            }
+        }
         match (&self.path, &self.raw) {
             (None, None) => ctx.problem(
                 span.clone(),
                 "this exchange has neither `path` nor `raw`",
-                "add `path = \"/…\"` for a request sent by an HTTP client, or `raw = \"GET / HTTP/1.1\\r\\n…\"` for bytes sent over TCP",
+                "add `path = \"/…\"` for a request sent by an HTTP client, `raw = \"GET / HTTP/1.1\\r\\n…\"` for bytes sent over TCP, or `connect = true` to only connect",
             ),
             (Some(path), Some(_)) => ctx.problem(
                 path.span(),
@@ -340,6 +502,13 @@ impl Exchange {
         }
         if let Some(expect) = &self.expect {
             expect.get_ref().validate(ctx, self.is_raw());
+            if let (Some(file), Some(_)) = (expect.get_ref().files.first(), &self.concurrent) {
+                ctx.problem(
+                    file.span(),
+                    "`expect.files` is not checked on concurrent connections",
+                    "check the files in an exchange of its own, after this one",
+                );
+            }
             if let (Some(closes), Some(_)) = (&expect.get_ref().closes, &self.concurrent) {
                 ctx.problem(
                     closes.span(),
@@ -350,17 +519,61 @@ impl Exchange {
         }
     }
 
+    /// A connect-only exchange: a connection, maybe named, and nothing sent.
+    fn validate_connect(&self, connect: &Spanned<bool>, ctx: &mut SpecContext<'_>) {
+        if !*connect.get_ref() {
+            ctx.problem(
+                connect.span(),
+                "`connect = false` says nothing",
+                "remove it, or write `connect = true` for an exchange that only connects",
+            );
+        }
+        let others = [
+            ("path", self.path.as_ref().map(Spanned::span)),
+            ("raw", self.raw.as_ref().map(Spanned::span)),
+            ("method", self.method.as_ref().map(Spanned::span)),
+            ("body", self.body.as_ref().map(Spanned::span)),
+            ("json", self.json.as_ref().map(Spanned::span)),
+            ("headers", self.headers.values().next().map(Spanned::span)),
+            ("concurrent", self.concurrent.as_ref().map(Spanned::span)),
+            ("pattern", self.pattern.as_ref().map(Spanned::span)),
+            ("repeat", self.repeat.as_ref().map(Spanned::span)),
+            ("capture", self.capture.as_ref().map(Spanned::span)),
+            ("expect", self.expect.as_ref().map(Spanned::span)),
+        ];
+        for (key, at) in others {
+            if let Some(at) = at {
+                ctx.problem(
+                    at,
+                    format!("`{key}` has no meaning in an exchange that only connects"),
+                    "a `connect = true` exchange sends nothing and reads nothing; give it at most a `name` and a `connection` to keep it open for later raw exchanges",
+                );
+            }
+        }
+    }
+
     /// Every `{name}` must be a built-in or captured by an earlier exchange.
     fn check_placeholders(&self, ctx: &mut SpecContext<'_>, known: &BTreeSet<String>) {
-        let mut texts: Vec<&Spanned<String>> = [&self.path, &self.body, &self.raw]
+        let mut texts: Vec<(&Spanned<String>, template::Context)> = [&self.path, &self.body, &self.raw]
             .into_iter()
             .flatten()
             .chain(self.headers.values())
+            .map(|t| (t, template::Context::Text))
             .collect();
         if let Some(expect) = &self.expect {
             let e = expect.get_ref();
-            texts.extend([&e.body, &e.body_regex, &e.raw].into_iter().flatten());
-            texts.extend(e.headers.values().chain(e.headers_regex.values()));
+            let text = [&e.body, &e.raw, &e.version, &e.reason]
+                .into_iter()
+                .flatten()
+                .chain(e.headers.values())
+                .chain(e.headers_exact.values())
+                .chain(e.files.iter().flat_map(|f| {
+                    let f = f.get_ref();
+                    std::iter::once(&f.path).chain(f.content.as_ref())
+                }));
+            texts.extend(text.map(|t| (t, template::Context::Text)));
+            let regexes = e.body_regex.iter().chain(e.headers_regex.values());
+            texts.extend(regexes.map(|t| (t, template::Context::Regex)));
         }
         let mut json_strings: Vec<(String, Range<usize>)> = Vec::new();
         let expect = self.expect.as_ref().map(Spanned::get_ref);
@@ -376,16 +589,20 @@ impl Exchange {
         }
         let all = texts
             .into_iter()
-            .map(|s| (s.get_ref().clone(), s.span()))
-            .chain(json_strings);
-        for (text, span) in all {
-            for name in template::placeholders(&text) {
+            .map(|(s, context)| (s.get_ref().clone(), s.span(), context))
+            .chain(
+                json_strings
+                    .into_iter()
+                    .map(|(s, span)| (s, span, template::Context::Text)),
+            );
+        for (text, span, context) in all {
+            for name in template::placeholders(&text, context) {
                 if !template::is_builtin(name) && !known.contains(name) {
                     ctx.problem(
                         span.clone(),
                         format!("`{{{name}}}` is not a variable here"),
                         format!(
-                            "capture it in an earlier exchange (`capture = {{ {name} = \"json:/{name}\" }}`), or use a built-in: {{port}}, {{random_word}}, {{random_int}}"
+                            "capture it in an earlier exchange (`capture = {{ {name} = \"json:/{name}\" }}`), or use a built-in: {{port}}, {{temp_dir}}, {{random_word}}, {{random_int}}; write `{{{{` for a literal `{{`"
                         ),
                     );
                 }
@@ -408,6 +625,7 @@ impl Expect {
         let names = self
             .headers
             .iter()
+            .chain(&self.headers_exact)
             .chain(&self.headers_regex)
             .map(|(name, value)| (name.as_str(), value.span()))
             .chain(
@@ -427,7 +645,8 @@ impl Expect {
             .collect::<Vec<_>>();
         for pattern in regexes {
             // Variables stand for literal text; any text will do to check the syntax.
-            let probe = template::replace_all(pattern.get_ref(), |_| "x".to_string());
+            let probe =
+                template::replace_all(pattern.get_ref(), template::Context::Regex, |_| "x".to_string());
             if let Err(err) = Regex::new(&probe) {
                 ctx.problem(
                     pattern.span(),
@@ -443,14 +662,50 @@ impl Expect {
             for (key, at) in [
                 ("raw", self.raw.as_ref().map(Spanned::span)),
                 ("closes", self.closes.as_ref().map(Spanned::span)),
+                ("reason", self.reason.as_ref().map(Spanned::span)),
             ] {
                 if let Some(at) = at {
                     ctx.problem(
                         at,
                         format!("`expect.{key}` is only for raw exchanges"),
-                        "use `raw = \"…\"` instead of `path` to see the response's exact bytes and the connection",
+                        "use `raw = \"…\"` instead of `path` to see the response's exact bytes and the connection (the HTTP client does not report the reason phrase)",
                     );
                 }
+            }
+        }
+        if let Some(version) = &self.version
+            && !matches!(version.get_ref().as_str(), "HTTP/1.0" | "HTTP/1.1")
+        {
+            ctx.problem(
+                version.span(),
+                format!("`{}` is not an HTTP/1 version", version.get_ref()),
+                "use \"HTTP/1.1\" (or \"HTTP/1.0\")",
+            );
+        }
+        for name in self.headers_exact.keys() {
+            if self.headers.contains_key(name) {
+                ctx.problem(
+                    self.headers_exact[name].span(),
+                    format!("`{name}` is in both `headers` and `headers_exact`"),
+                    "keep one: `headers` compares as the RFC does (media types and tokens without regard to case), `headers_exact` byte for byte",
+                );
+            }
+        }
+        for file in &self.files {
+            let file = file.get_ref();
+            if let Err(why) = relative_path(file.path.get_ref()) {
+                ctx.problem(
+                    file.path.span(),
+                    why,
+                    "write a path inside {temp_dir}, e.g. `uploads/a.txt`",
+                );
+            }
+            if let (false, Some(content)) = (file.exists(), &file.content) {
+                ctx.problem(
+                    content.span(),
+                    "a file expected absent (`exists = false`) cannot have a `content`",
+                    "remove `content`, or `exists = false`",
+                );
             }
         }
     }

@@ -4,34 +4,124 @@
 //! exercise and the variable's name, so a run is repeatable and a server that
 //! answers with hard-coded text fails.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use regex::Regex;
 use serde_json::Value;
+use std::collections::HashMap;
 
-fn placeholder_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid regex"))
+/// Where a template's text goes: in a regex, braces that belong to the regex
+/// itself (`\x{FFFD}`, `\u{7F}`, `\p{Greek}`, `\P{L}`) are never variables.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Context {
+    Text,
+    Regex,
+}
+
+/// One piece of a template: literal text, or a variable's name.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'a> {
+    Literal(&'a str),
+    Variable(&'a str),
+}
+
+/// Split a template into literal text and `{name}` variables. A name is a
+/// lower-case identifier (captured names and built-ins are), so JSON text
+/// (`{"a": 1}`), counted repetitions (`a{2,3}`) and upper-case regex classes
+/// never read as variables; `{{` is a literal `{` wherever a variable-looking
+/// text must stay as written. Hand-written rather than a regex: the escape and
+/// the regex context need to look behind and ahead one character.
+fn pieces(text: &str, context: Context) -> Vec<Piece<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut literal_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'{') {
+            out.push(Piece::Literal(&text[literal_start..=i]));
+            i += 2;
+            literal_start = i;
+            continue;
+        }
+        if context == Context::Regex && follows_regex_escape(bytes, i) {
+            i += 1;
+            continue;
+        }
+        let name_len = bytes[i + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        let name = &text[i + 1..i + 1 + name_len];
+        let starts_well = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        if starts_well && bytes.get(i + 1 + name_len) == Some(&b'}') {
+            if literal_start < i {
+                out.push(Piece::Literal(&text[literal_start..i]));
+            }
+            out.push(Piece::Variable(name));
+            i += name_len + 2;
+            literal_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if literal_start < text.len() {
+        out.push(Piece::Literal(&text[literal_start..]));
+    }
+    out
+}
+
+/// Is the `{` at `at` escaped (`\{`), or the brace of `\x{…}`, `\u{…}`, `\U{…}`, `\p{…}` or
+/// `\P{…}`? Only when the letter is escaped, i.e. preceded by an odd number
+/// of backslashes (`\\p{x}` is a backslash, `p`, then a variable).
+fn follows_regex_escape(bytes: &[u8], at: usize) -> bool {
+    let odd_backslashes_before =
+        |end: usize| bytes[..end].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1;
+    // `\{` is a literal brace in a regex, not the start of a variable.
+    if odd_backslashes_before(at) {
+        return true;
+    }
+    at >= 2 && matches!(bytes[at - 1], b'x' | b'u' | b'U' | b'p' | b'P') && odd_backslashes_before(at - 1)
 }
 
 /// The variable names used in `text`, in order.
-pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    placeholder_re()
-        .captures_iter(text)
-        .map(|c| c.get(1).expect("group 1").as_str())
+pub fn placeholders(text: &str, context: Context) -> Vec<&str> {
+    pieces(text, context)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Variable(name) => Some(name),
+            Piece::Literal(_) => None,
+        })
+        .collect()
 }
 
-/// Replace every `{name}` with what `value` gives for it.
-pub fn replace_all(text: &str, mut value: impl FnMut(&str) -> String) -> String {
-    placeholder_re()
-        .replace_all(text, |c: &regex::Captures<'_>| value(&c[1]))
-        .into_owned()
+/// Replace every `{name}` with what `value` gives for it, and `{{` with `{`.
+pub fn replace_all(text: &str, context: Context, mut value: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text, context) {
+        match piece {
+            Piece::Literal(literal) => out.push_str(literal),
+            Piece::Variable(name) => out.push_str(&value(name)),
+        }
+    }
+    out
 }
+
+/// The variable's name when `text` is that one variable and nothing else.
+pub fn whole_variable(text: &str) -> Option<&str> {
+    match pieces(text, Context::Text).as_slice() {
+        [Piece::Variable(name)] => Some(name),
+        _ => None,
+    }
+}
+
+pub const PORT: &str = "port";
+/// A fresh, empty folder made for each check and removed after it.
+pub const TEMP_DIR: &str = "temp_dir";
 
 /// Names the runner provides without a capture.
 pub fn is_builtin(name: &str) -> bool {
-    name == "port" || random_kind(name).is_some()
+    name == PORT || name == TEMP_DIR || random_kind(name).is_some()
 }
 
 #[derive(Clone, Copy)]
@@ -53,10 +143,12 @@ fn random_kind(name: &str) -> Option<RandomKind> {
 }
 
 /// The values available to one check.
+#[derive(Clone)]
 pub struct Vars {
     seed: u64,
     exercise: String,
     port: u16,
+    temp_dir: Option<String>,
     captured: HashMap<String, Value>,
 }
 
@@ -66,8 +158,18 @@ impl Vars {
             seed,
             exercise: exercise.to_string(),
             port,
+            temp_dir: None,
             captured: HashMap::new(),
         }
+    }
+
+    /// The port is known only once the server is started on it.
+    pub fn set_port(&mut self, port: u16) {
+        self.port = port;
+    }
+
+    pub fn set_temp_dir(&mut self, dir: &str) {
+        self.temp_dir = Some(dir.to_string());
     }
 
     pub fn set(&mut self, name: &str, value: Value) {
@@ -78,8 +180,11 @@ impl Vars {
         if let Some(value) = self.captured.get(name) {
             return Some(value.clone());
         }
-        if name == "port" {
+        if name == PORT {
             return Some(Value::from(self.port));
+        }
+        if name == TEMP_DIR {
+            return self.temp_dir.clone().map(Value::String);
         }
         let kind = random_kind(name)?;
         let mut rng =
@@ -94,7 +199,7 @@ impl Vars {
     /// JSON values as JSON). Unknown names stay as written; loading the pack
     /// has already reported them.
     pub fn text(&self, template: &str) -> String {
-        replace_all(template, |name| match self.get(name) {
+        replace_all(template, Context::Text, |name| match self.get(name) {
             Some(value) => as_text(&value),
             None => format!("{{{name}}}"),
         })
@@ -102,7 +207,7 @@ impl Vars {
 
     /// A regex with each variable's value in place, matched literally.
     pub fn regex(&self, template: &str) -> String {
-        replace_all(template, |name| match self.get(name) {
+        replace_all(template, Context::Regex, |name| match self.get(name) {
             Some(value) => regex::escape(&as_text(&value)),
             None => regex::escape(&format!("{{{name}}}")),
         })
@@ -114,9 +219,8 @@ impl Vars {
     pub fn json(&self, value: &Value) -> Value {
         match value {
             Value::String(s) => {
-                if let Some(c) = placeholder_re().captures(s)
-                    && c.get(0).is_some_and(|m| m.as_str().len() == s.len())
-                    && let Some(v) = self.get(&c[1])
+                if let Some(name) = whole_variable(s)
+                    && let Some(v) = self.get(name)
                 {
                     return v;
                 }
@@ -174,13 +278,39 @@ mod tests {
 
     #[test]
     fn finds_placeholders_but_not_json_braces() {
-        let names: Vec<&str> = placeholders(r#"{"title": "{random_word}"} /items/{id} a{2,3}"#).collect();
+        let names = placeholders(r#"{"title": "{random_word}"} /items/{id} a{2,3}"#, Context::Text);
         assert_eq!(names, vec!["random_word", "id"]);
+    }
+
+    #[test]
+    fn regex_braces_are_not_variables() {
+        let pattern = r"^\x{FFFD}\x{fffd}\u{7f}\p{L}\p{greek}\P{Lu}\{id\} {id}$";
+        assert_eq!(placeholders(pattern, Context::Regex), vec!["id"]);
+        // An escaped backslash before the letter: the brace is a variable again.
+        assert_eq!(placeholders(r"\\p{id}", Context::Regex), vec!["id"]);
+        // In plain text the same braces would be variables where lower case.
+        assert_eq!(placeholders(r"\p{greek}", Context::Text), vec!["greek"]);
+        let mut vars = Vars::new(1, "ex", 80);
+        vars.set("id", json!("a.b"));
+        assert_eq!(
+            vars.regex(pattern),
+            r"^\x{FFFD}\x{fffd}\u{7f}\p{L}\p{greek}\P{Lu}\{id\} a\.b$"
+        );
+    }
+
+    #[test]
+    fn doubled_braces_are_literal() {
+        let mut vars = Vars::new(1, "ex", 80);
+        vars.set("id", json!(7));
+        assert_eq!(placeholders("{{id} {id}", Context::Text), vec!["id"]);
+        assert_eq!(vars.text("{{id} is {id}; {{{id}}"), "{id} is 7; {7}");
+        assert_eq!(vars.text("{{"), "{");
     }
 
     #[test]
     fn builtins() {
         assert!(is_builtin("port"));
+        assert!(is_builtin("temp_dir"));
         assert!(is_builtin("random_word"));
         assert!(is_builtin("random_word_2"));
         assert!(is_builtin("random_int_price"));

@@ -237,7 +237,7 @@ mod tests {
         );
         let on = |cols: &[&str]| Expect::IndexOn {
             table: "orders".into(),
-            columns: cols.iter().map(|c| c.to_string()).collect(),
+            columns: cols.iter().map(ToString::to_string).collect(),
         };
         assert!(judge(&on(&["customer_id"]), &indexed, &no_timeout).is_ok());
         let wrong = judge(&on(&["total"]), &indexed, &no_timeout).unwrap_err();

@@ -458,7 +458,7 @@ mod tests {
 
     fn set(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
         ResultSet {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            columns: columns.iter().map(ToString::to_string).collect(),
             rows,
         }
     }

@@ -138,7 +138,7 @@ impl Database {
                     finished.answer = Some(Answer {
                         statement: index,
                         result,
-                    })
+                    });
                 }
                 Ok(None) => {}
                 Err(err) => return Err(self.failure(index, range.start, err)),

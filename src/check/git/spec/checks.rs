@@ -69,8 +69,15 @@ const CHECKS: &[CheckDef] = &[
     def("on_branch", Takes::Text, "on_branch = \"main\""),
     def("branch_exists", Takes::Text, "branch_exists = \"feature\""),
     def("no_branch", Takes::Text, "no_branch = \"feature\""),
+    def("branches", Takes::TextList, "branches = [\"main\", \"feature\"]"),
     def("tag_exists", Takes::Text, "tag_exists = \"v1.0\""),
     def("no_tag", Takes::Text, "no_tag = \"v1.0\""),
+    def("tags", Takes::TextList, "tags = [\"v1.0\"]"),
+    regex(at(def(
+        "tag_message",
+        Takes::Text,
+        "tag_message = \"Release 1.0\"",
+    ))),
     at(def("commit_count", Takes::Number, "commit_count = 3")),
     regex(at(def(
         "message",
@@ -84,6 +91,17 @@ const CHECKS: &[CheckDef] = &[
     ))),
     regex(at(def("has_message", Takes::Text, "has_message = \"Fix typo\""))),
     regex(at(def("no_message", Takes::Text, "no_message = \"WIP\""))),
+    regex(at(def(
+        "body",
+        Takes::Text,
+        "body = \"The redirect lost the query string.\"",
+    ))),
+    at(def("changes", Takes::TextList, "changes = [\"src/login.rs\"]")),
+    at(def(
+        "tree",
+        Takes::TextList,
+        "tree = [\"README.md\", \"src/main.rs\"]",
+    )),
     file(
         regex(at(def("content", Takes::Text, "content = \"hello\\n\""))),
         FileUse::Required,
@@ -95,6 +113,18 @@ const CHECKS: &[CheckDef] = &[
     file(at(def("exists", Takes::Bool, "exists = true")), FileUse::Required),
     def("clean", Takes::Bool, "clean = true"),
     file(def("staged", Takes::Bool, "staged = true"), FileUse::Optional),
+    file(
+        regex(def("staged_content", Takes::Text, "staged_content = \"v2\\n\"")),
+        FileUse::Required,
+    ),
+    file(
+        def(
+            "status",
+            Takes::TextList,
+            "status = [\"M  app.conf\", \"?? notes.txt\"]",
+        ),
+        FileUse::Optional,
+    ),
     file(def("tracked", Takes::Bool, "tracked = false"), FileUse::Required),
     at(def("parents", Takes::Number, "parents = 2")),
     at(def("linear", Takes::Bool, "linear = true")),
@@ -113,6 +143,11 @@ const CHECKS: &[CheckDef] = &[
         Takes::Text,
         "author = \"Ada Lovelace <ada@example.com>\"",
     ))),
+    regex(at(def(
+        "committer",
+        Takes::Text,
+        "committer = \"Sam Rivera <sam@example.com>\"",
+    ))),
     file(
         regex(def("answer", Takes::Text, "answer = \"@culprit\"")),
         FileUse::Optional,
@@ -129,7 +164,7 @@ struct Modifiers<'m> {
     files: &'m [PathBuf],
 }
 
-const CHECK_MODIFIERS: [&str; 5] = ["at", "file", "regex", "annotated", "why"];
+const CHECK_MODIFIERS: [&str; 6] = ["at", "file", "regex", "annotated", "from", "why"];
 /// Every check with its example, in documentation order (tests hold
 /// AUTHORING.md and the fixtures to this list).
 #[cfg(test)]
@@ -219,6 +254,21 @@ impl Parser<'_> {
         if def.key != "tag_exists" {
             refuse(self, "annotated", "`annotated` goes with `tag_exists`".into());
         }
+        if def.key != "ignored" {
+            refuse(
+                self,
+                "from",
+                "`from` goes with `ignored`: the file the ignore rule must be in".into(),
+            );
+        }
+        if def.key == "tag_message" && !table.contains_key("at") {
+            let span = self.key_span(def.key, &value.span());
+            self.problem(
+                span,
+                "`tag_message` needs the tag it is about",
+                "add `at = \"v1.0\"` (the tag's name) to this check",
+            );
+        }
         let file = match table.get("file") {
             Some(v) if def.file != FileUse::No => self.text("file", v).and_then(|t| {
                 if def.key == "answer" {
@@ -242,11 +292,15 @@ impl Parser<'_> {
             .and_then(|v| self.flag("regex", v))
             .unwrap_or(false);
         let annotated = table.get("annotated").and_then(|v| self.flag("annotated", v));
+        let from = table.get("from").and_then(|v| {
+            let text = self.text("from", v)?;
+            self.ignore_source(&text, v.span())
+        });
         let why = table.get("why").and_then(|v| self.text("why", v));
         let all_ids = self.ids.clone();
         let at = match table.get("at") {
             Some(v) if def.at => self.text("at", v).and_then(|t| {
-                if def.key == "upstream" {
+                if matches!(def.key, "upstream" | "tag_message") {
                     self.branch_name(&t, v.span())
                 } else {
                     self.rev(&t, v.span(), false, &all_ids)
@@ -287,20 +341,14 @@ impl Parser<'_> {
                     None
                 }
             }),
-            Takes::TextList => self.texts(def.key, value).and_then(|items| {
-                if items.is_empty() {
-                    self.problem(span.clone(), "`messages` is empty", "list the newest messages, newest first");
-                    return None;
-                }
-                items
-                    .into_iter()
-                    .map(|t| self.matcher(t, span.clone(), use_regex))
-                    .collect::<Option<Vec<_>>>()
-                    .map(Assertion::Messages)
-            }),
+            Takes::TextList => self
+                .texts(def.key, value)
+                .and_then(|items| self.list_assertion(def.key, items, span.clone(), use_regex)),
         };
-        if let Some(Assertion::Tag { annotated: slot, .. }) = &mut assertion {
-            *slot = annotated;
+        match &mut assertion {
+            Some(Assertion::Tag { annotated: slot, .. }) => *slot = annotated,
+            Some(Assertion::Ignored { from: slot, .. }) => *slot = from,
+            _ => {}
         }
         let file = match (&assertion, file) {
             // An answer defaults to the exercise's first file.
@@ -318,6 +366,83 @@ impl Parser<'_> {
             file,
             why,
         })
+    }
+
+    /// The assertion of a check whose value is a list.
+    fn list_assertion(
+        &mut self,
+        key: &str,
+        items: Vec<String>,
+        span: Range<usize>,
+        use_regex: bool,
+    ) -> Option<Assertion> {
+        let each = |p: &mut Self, check: &dyn Fn(&mut Self, &str) -> Option<String>| {
+            let before = p.problems.len();
+            let checked: Vec<String> = items.iter().filter_map(|t| check(p, t)).collect();
+            (p.problems.len() == before).then_some(checked)
+        };
+        Some(match key {
+            "messages" => {
+                if items.is_empty() {
+                    self.problem(
+                        span,
+                        "`messages` is empty",
+                        "list the newest messages, newest first",
+                    );
+                    return None;
+                }
+                let matchers = items
+                    .into_iter()
+                    .map(|t| self.matcher(t, span.clone(), use_regex))
+                    .collect::<Option<Vec<_>>>()?;
+                Assertion::Messages(matchers)
+            }
+            "branches" => Assertion::Branches(each(self, &|p, t| p.branch_name(t, span.clone()))?),
+            "tags" => Assertion::Tags(each(self, &|p, t| p.branch_name(t, span.clone()))?),
+            "changes" => Assertion::Changes(each(self, &|p, t| p.work_path(t, span.clone()))?),
+            "tree" => Assertion::Tree(each(self, &|p, t| p.work_path(t, span.clone()))?),
+            "status" => Assertion::Status(each(self, &|p, t| p.status_line(t, span.clone()))?),
+            _ => unreachable!("every list check is handled: {key}"),
+        })
+    }
+
+    /// A line as `git status --short` prints it: two status letters, a
+    /// space, the path (`XY from -> to` for a rename).
+    fn status_line(&mut self, text: &str, span: Range<usize>) -> Option<String> {
+        const CODES: &str = " MTADRCU?!";
+        let mut chars = text.chars();
+        let (x, y, space) = (chars.next(), chars.next(), chars.next());
+        let good = x.is_some_and(|c| CODES.contains(c))
+            && y.is_some_and(|c| CODES.contains(c))
+            && space == Some(' ')
+            && text.len() > 3
+            && text != "   ";
+        if !good {
+            self.problem(
+                span,
+                format!("`{text}` is not a line of `git status --short`"),
+                "write two status letters, a space and the path, as `git status --short` shows them: \"M  staged.txt\", \" M changed.txt\", \"?? new.txt\"",
+            );
+            return None;
+        }
+        Some(text.to_string())
+    }
+
+    /// Where an ignore rule may come from: a `.gitignore` in the repository,
+    /// or `.git/info/exclude`.
+    fn ignore_source(&mut self, text: &str, span: Range<usize>) -> Option<String> {
+        let gitignore = text == ".gitignore" || text.ends_with("/.gitignore");
+        if text == ".git/info/exclude" || (gitignore && self.work_path(text, span.clone()).is_some()) {
+            return Some(text.to_string());
+        }
+        if !gitignore {
+            self.problem(
+                span,
+                format!("`{text}` is not a file ignore rules come from"),
+                "write `from = \".gitignore\"` (or `logs/.gitignore`, or `.git/info/exclude`)",
+            );
+        }
+        None
     }
 
     /// Text compared exactly, or a regular expression that must compile.
@@ -361,6 +486,9 @@ impl Parser<'_> {
                 annotated: None,
             },
             "message" => Assertion::Message(matcher(self, text)?),
+            "tag_message" => Assertion::TagMessage(matcher(self, text)?),
+            "body" => Assertion::Body(matcher(self, text)?),
+            "staged_content" => Assertion::StagedContent(matcher(self, text)?),
             "has_message" | "no_message" => Assertion::HasMessage {
                 matcher: matcher(self, text)?,
                 present: key == "has_message",
@@ -400,8 +528,9 @@ impl Parser<'_> {
             "ignored" | "not_ignored" => Assertion::Ignored {
                 path: self.work_path(&text, span)?,
                 ignored: key == "ignored",
+                from: None,
             },
-            "author" => {
+            "author" | "committer" => {
                 if !use_regex && text.contains('<') && Identity::parse(&text).is_none() {
                     self.problem(
                         span,
@@ -410,7 +539,12 @@ impl Parser<'_> {
                     );
                     return None;
                 }
-                Assertion::Author(matcher(self, text)?)
+                let matcher = matcher(self, text)?;
+                if key == "author" {
+                    Assertion::Author(matcher)
+                } else {
+                    Assertion::Committer(matcher)
+                }
             }
             "answer" => {
                 let target = file.map(PathBuf::from).or_else(|| files.first().cloned());
@@ -423,11 +557,19 @@ impl Parser<'_> {
                         );
                         return None;
                     }
-                    Some(target) if !files.contains(&target) => {
+                    // Else an answer the learner writes inside the sandbox,
+                    // in a file the scenario starts them with.
+                    Some(target)
+                        if !files.contains(&target)
+                            && !self.written.contains(target.to_string_lossy().as_ref()) =>
+                    {
                         self.problem(
                             span,
-                            format!("`{}` is not one of the exercise's `files`", target.display()),
-                            "list it in the exercise's `files` in info.toml (so it is watched and reset), or drop `file`",
+                            format!(
+                                "`{}` is neither one of the exercise's `files` nor a file a step writes in the sandbox",
+                                target.display()
+                            ),
+                            "list it in the exercise's `files` in info.toml (so it is watched and reset), or write it in the sandbox with a step's `files`, or drop `file`",
                         );
                         return None;
                     }

@@ -85,6 +85,8 @@ struct RawScenario {
     start: Option<Spanned<String>>,
     #[serde(default)]
     remote: bool,
+    /// `false`: no repository at all; the learner's `git init` is the lesson.
+    init: Option<Spanned<bool>>,
     #[serde(default)]
     config: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -98,7 +100,7 @@ struct RawScenario {
 pub fn parse(path: &Path, source: &str, files: &[PathBuf]) -> Result<Scenario, Vec<Problem>> {
     let raw: RawScenario = toml::from_str(source).map_err(|e| {
         let help = if e.message().contains("unknown field") {
-            "a scenario file holds `author`, `start`, `remote`, `[config]`, `[[step]]` and `[[check]]` tables (AUTHORING.md, \"The git kind\")"
+            "a scenario file holds `author`, `start`, `remote`, `init`, `[config]`, `[[step]]` and `[[check]]` tables (AUTHORING.md, \"The git kind\")"
         } else {
             "fix the TOML at that place"
         };
@@ -110,6 +112,8 @@ pub fn parse(path: &Path, source: &str, files: &[PathBuf]) -> Result<Scenario, V
         problems: Vec::new(),
         ids: BTreeSet::new(),
         remote: raw.remote,
+        init: raw.init.as_ref().is_none_or(|i| *i.get_ref()),
+        written: BTreeSet::new(),
     };
     let scenario = parser.scenario(raw, files);
     if parser.problems.is_empty() {
@@ -126,6 +130,10 @@ struct Parser<'a> {
     /// Step ids declared so far.
     ids: BTreeSet<String>,
     remote: bool,
+    /// The sandbox starts as a repository (`init = false`: as a plain folder).
+    init: bool,
+    /// Paths the steps write in the work tree (an answer file can be one).
+    written: BTreeSet<String>,
 }
 
 impl Parser<'_> {
@@ -177,6 +185,10 @@ impl Parser<'_> {
             }
         }
         let steps: Vec<Step> = raw.step.iter().filter_map(|s| self.step(s)).collect();
+        self.written = steps
+            .iter()
+            .flat_map(|s| s.edits.write.iter().map(|(path, _)| path.clone()))
+            .collect();
         let checks: Vec<Check> = raw.check.iter().filter_map(|c| self.check(c, files)).collect();
         if raw.check.is_empty() {
             self.problems.push(
@@ -191,6 +203,7 @@ impl Parser<'_> {
             author,
             start,
             remote: raw.remote,
+            init: self.init,
             config,
             steps,
             checks,

@@ -49,6 +49,16 @@ impl Parser<'_> {
             );
         }
         let action_key = actions.first().copied();
+        if let Some(action) = action_key
+            && !self.init
+        {
+            let span = self.key_span(action, &table[action].span());
+            self.problem(
+                span,
+                format!("`{action}` needs a repository, but the scenario says `init = false`"),
+                "with `init = false` the sandbox is a plain folder until the learner's `git init`: steps can only write files (`files`, `delete`, `executable`)",
+            );
+        }
 
         let edits = self.edits(table);
         let no_edits = edits.write.is_empty() && edits.delete.is_empty() && edits.executable.is_empty();
