@@ -552,3 +552,24 @@ fn help_says_where_the_watcher_starts() {
         "{help}"
     );
 }
+
+#[test]
+fn a_git_exercise_shows_its_sandbox_and_its_answer_file_at_every_size() {
+    for (cols, rows, label) in [
+        (80, 24, "Answer file: exercises/checks/all_fail.txt"),
+        (40, 12, "all_fail.txt"),
+    ] {
+        let pack = pack_copy("git/checks");
+        set_current(pack.path(), "all_fail");
+        let mut screen = Screen::start(pack.path(), cols, rows);
+        let shown = screen.wait("FAIL");
+        assert!(shown.contains(label), "{cols}x{rows}:\n{shown}");
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("Work in: ") || l.starts_with("In: ")),
+            "{cols}x{rows}: the sandbox is not on screen:\n{shown}"
+        );
+        screen.quit();
+    }
+}

@@ -70,7 +70,9 @@ fn render_exercise(model: &Model, width: usize, height: usize, now: Instant) -> 
     }
     match &model.workspace {
         Some(workspace) => {
-            top.push(labelled("Work in:", "In:", workspace, width));
+            // The kind may add where the answer goes: said on its own line here.
+            let cd = workspace.split("  ·  ").next().unwrap_or(workspace);
+            top.push(labelled("Work in:", "In:", cd, width));
             if !files.is_empty() {
                 top.push(labelled("Answer file:", "Answer:", &files.join(", "), width));
             }
