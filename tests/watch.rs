@@ -573,3 +573,21 @@ fn a_git_exercise_shows_its_sandbox_and_its_answer_file_at_every_size() {
         screen.quit();
     }
 }
+
+#[test]
+fn a_git_reset_says_where_the_learners_repository_is_kept() {
+    let pack = pack_copy("watch_git");
+    let mut screen = Screen::start(pack.path(), 80, 24);
+    screen.wait("FAIL");
+    screen.send("x");
+    screen.wait("goes to .backlings/replaced/sandboxes/");
+    screen.send("y");
+    let kept = ".backlings/replaced/sandboxes/reset_hard_discard.1";
+    let shown = screen.wait(kept);
+    assert!(shown.contains("rebuilt the sandbox"), "{shown}");
+    assert!(
+        pack.path().join(kept).join("work/.git").is_dir(),
+        "the screen names a place where the repository is not"
+    );
+    screen.quit();
+}

@@ -114,6 +114,7 @@ fn render_exercise(model: &Model, width: usize, height: usize, now: Instant) -> 
 
     // The body: what scrolls.
     let mut body: Vec<String> = extra_status;
+    body.extend(note_overflow(model, width));
     body.extend(message_overflow(model, width));
     body.extend(after_pass_lines(model, width));
     if let Some(stage_intro) = &model.stage_intro {
@@ -365,6 +366,27 @@ fn verdict_lines(model: &Model, width: usize, now: Instant) -> Vec<String> {
     lines
 }
 
+/// The note in full (a reset says what it rebuilt and where it kept your
+/// version), when its status line could not hold it.
+fn note_overflow(model: &Model, width: usize) -> Vec<String> {
+    let Some(note) = &model.note else {
+        return Vec::new();
+    };
+    if note.exercise.is_some_and(|e| e != model.current)
+        || (!note.text.contains('\n') && measure_text_width(&note.text) <= width)
+    {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = note
+        .text
+        .lines()
+        .flat_map(|line| reflow(line, width, ""))
+        .map(|l| style(l).yellow().to_string())
+        .collect();
+    lines.push(String::new());
+    lines
+}
+
 /// The verdict's message in full, when its line on screen could not hold it.
 fn message_overflow(model: &Model, width: usize) -> Vec<String> {
     let Some(outcome) = &model.outcome else {
@@ -603,8 +625,13 @@ fn reset_prompt(model: &Model, width: usize) -> String {
     let name = &exercise.name;
     let variants = if model.workspace.is_some() {
         vec![
-            format!("Rebuild the sandbox of {name} from its start? y = yes, any other key = no"),
-            format!("Rebuild {name}'s sandbox? y/n"),
+            format!(
+                "Rebuild the sandbox of {name}? Your repository is kept in .backlings/replaced/sandboxes/ · y = yes, any other key = no"
+            ),
+            format!("Rebuild {name}'s sandbox? Yours is kept in .backlings/replaced/sandboxes/ · y/n"),
+            "Rebuild the sandbox? Your repository goes to .backlings/replaced/sandboxes/ · y/n".to_string(),
+            "Rebuild? Yours goes to .backlings/replaced/sandboxes/ · y/n".to_string(),
+            "Rebuild? Yours goes to .backlings/replaced/ · y/n".to_string(),
             "Rebuild the sandbox? y/n".to_string(),
         ]
     } else {
