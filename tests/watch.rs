@@ -591,3 +591,26 @@ fn a_git_reset_says_where_the_learners_repository_is_kept() {
     );
     screen.quit();
 }
+
+#[test]
+fn with_poll_saves_and_removals_are_seen_and_the_screen_says_so() {
+    let pack = pack_copy("watch");
+    set_current(pack.path(), "count_rows");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlings"));
+    cmd.arg("--pack")
+        .arg(pack.path())
+        .arg("--poll")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut term = Session::spawn(cmd).unwrap();
+    term.get_process_mut().set_window_size(80, 24).unwrap();
+    term.set_expect_timeout(Some(SCREEN_TIMEOUT));
+    term.expect("watching by polling").unwrap();
+    let file = pack.path().join("exercises/queries/count_rows.sql");
+    fs::remove_file(&file).unwrap();
+    term.expect("count_rows.sql is missing").unwrap();
+    solve(pack.path(), "exercises/queries/count_rows.sql");
+    term.expect("count_rows passed").unwrap();
+    term.send("q").unwrap();
+    term.expect("Progress saved").unwrap();
+}

@@ -115,11 +115,19 @@ pub fn run(session: Session, options: WatchOptions) -> Result<ExitCode> {
     let first_start = state.current().is_none() && state.done_count() == 0;
     let welcome = pack.welcome.clone().filter(|_| first_start);
     let mut model = Model::new(Arc::clone(&pack), state, building);
-    model.watch_note = watch_note.or_else(|| {
-        on_slow_fs.map(|fs| {
-            format!("watching by polling: the pack is on a {fs} file system, where inotify sees no changes")
+    model.watch_note = watch_note
+        .or_else(|| {
+            on_slow_fs.map(|fs| {
+                format!(
+                    "watching by polling: the pack is on a {fs} file system, where inotify sees no changes"
+                )
+            })
         })
-    });
+        .or_else(|| {
+            options
+                .poll
+                .then(|| "watching by polling (--poll): saves show within a second".to_string())
+        });
 
     let _raw = RawModeGuard::enter()?;
     let mut runtime = Runtime {
