@@ -664,7 +664,8 @@ fn render_end(model: &Model, width: usize, height: usize) -> Frame {
         width,
     )];
     top.push(
-        style("Every exercise is done. Well played!")
+        // The pack's farewell (or the default one) follows in the body.
+        style(format!("Every exercise is done: {done} of {total}."))
             .green()
             .bold()
             .to_string(),
