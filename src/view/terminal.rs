@@ -6,9 +6,18 @@ use console::{Style, style};
 
 use crate::outcome::{CheckItem, Detail, Excerpt, Outcome, RowMark, Status};
 
-/// Width to lay text out for; a terminal that reports 0 (or none) gets 80.
+/// Width for output that goes to a pipe or a file: no line is wrapped (a
+/// table wrapped at 80 columns is unreadable in a log; a pager wraps itself).
+pub const UNWRAPPED_WIDTH: usize = u16::MAX as usize;
+
+/// Width to lay text out for; a terminal that reports 0 (or none) gets 80,
+/// output that is not a terminal is not wrapped.
 pub fn terminal_width() -> usize {
-    match console::Term::stdout().size_checked() {
+    let stdout = console::Term::stdout();
+    if !stdout.is_term() {
+        return UNWRAPPED_WIDTH;
+    }
+    match stdout.size_checked() {
         Some((_, cols)) if cols >= 20 => cols as usize,
         Some((_, cols)) if cols > 0 => 20,
         _ => 80,

@@ -16,14 +16,19 @@
 //! to SQLite, `compare` finds differences, `report` words them, `expect`
 //! holds the extra checks.
 
+mod authorize;
 mod compare;
 mod expect;
+mod habits;
 pub mod kind;
 mod report;
 mod run;
 mod script;
+mod shape;
 mod spec;
+mod trials;
 mod value;
+mod why;
 
 pub use spec::SqlSpec;
 
@@ -32,14 +37,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::Target;
-use crate::outcome::{Detail, Outcome};
+use crate::outcome::{Detail, Excerpt, Outcome};
 use crate::pack::{Exercise, Pack};
 use compare::compare;
 use report::{Judged, Subject};
-use run::{Database, Deadline, Failure, Finished, ReadError};
-use script::{Script, one_line};
-use spec::{Expect, Mode, Order};
-use value::ResultSet;
+use run::{Answer, Database, Deadline, Failure, Finished, ReadError, Scan};
+use script::{Script, one_line, shorten};
+use shape::Shape;
+use spec::{Expect, Mode, Order, Rules};
+use value::{ResultSet, Value};
 
 pub fn check(pack: &Pack, exercise: &Exercise, spec: &SqlSpec, target: Target) -> Result<Outcome> {
     let reference = Source::read(pack, &exercise.solution)?;
@@ -69,11 +75,14 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &SqlSpec, target: Target) -
         });
     }
     let judge = Judge {
+        pack_root: &pack.root,
         spec,
         deadline: Deadline::starting_now(exercise.timeout),
         reference,
         answer,
         fixtures,
+        shape: std::cell::OnceCell::new(),
+        bare: std::cell::OnceCell::new(),
     };
     Ok(judge.verdict().unwrap_or_else(|stop| stop))
 }
@@ -117,12 +126,20 @@ struct Fixture {
 /// One check of one exercise. Its steps return `Err(outcome)` to end the
 /// check with that verdict.
 struct Judge<'a> {
+    /// For places in info.toml.
+    pack_root: &'a Path,
     spec: &'a SqlSpec,
     deadline: Deadline,
     reference: Source,
     /// The learner's file; None when the reference itself is checked.
     answer: Option<Source>,
     fixtures: Vec<Fixture>,
+    /// What the parser reads of the judged file's answer statement (by its
+    /// index): parsed once for both fixtures, as parsing is a good part of
+    /// a check in a debug build.
+    shape: std::cell::OnceCell<(usize, Option<Shape>)>,
+    /// Its columns beside an aggregate, neither grouped nor determined.
+    bare: std::cell::OnceCell<Vec<String>>,
 }
 
 type Step<T> = std::result::Result<T, Outcome>;
@@ -131,6 +148,13 @@ impl Judge<'_> {
     /// The file being judged: the learner's, or the reference.
     fn judged(&self) -> &Source {
         self.answer.as_ref().unwrap_or(&self.reference)
+    }
+
+    fn learner_shape(&self, statement: usize) -> Option<&Shape> {
+        let (index, shape) = self
+            .shape
+            .get_or_init(|| (statement, Shape::of(self.judged().script.statement(statement))));
+        if *index == statement { shape.as_ref() } else { None }
     }
 
     fn verdict(&self) -> Step<Outcome> {
@@ -224,7 +248,11 @@ impl Judge<'_> {
 
     /// A fresh database with `fixture` loaded.
     fn load(&self, fixture: &Fixture) -> Step<Database> {
-        let db = Database::open(self.deadline)
+        self.load_with(fixture, Scan::Usual)
+    }
+
+    fn load_with(&self, fixture: &Fixture, scan: Scan) -> Step<Database> {
+        let db = Database::open_with(self.deadline, scan)
             .map_err(|e| Outcome::error(format!("cannot open an in-memory SQLite database: {e}")))?;
         if let Err(failure) = db.run(&fixture.source.script) {
             return Err(self.pack_failure("the fixture", &fixture.source, &failure, "does not load"));
@@ -245,8 +273,21 @@ impl Judge<'_> {
         if self.answer.is_none() {
             return self.run_reference(db, fixture);
         }
-        db.run(&self.judged().script)
-            .map_err(|f| self.learner_failure(&f))
+        db.run(&self.judged().script).map_err(|failure| {
+            let mut outcome = self.learner_failure(&failure);
+            if fixture.hidden && matches!(failure, Failure::Sql { .. } | Failure::Oversized { .. }) {
+                // It ran on the visible rows (they come first), so the data decides.
+                outcome.message = format!("on the hidden data set only: {}", outcome.message);
+                outcome.push(Detail::Text {
+                    text: "Your SQL runs on the rows you can see but fails on the hidden data set (same \
+                           tables, other rows). Look for what other rows can hold: a NULL, a duplicate that \
+                           breaks a UNIQUE constraint, a zero you divide by, more rows than a subquery may \
+                           return, text where you expect a number."
+                        .into(),
+                });
+            }
+            outcome
+        })
     }
 
     fn compare_query(&self, fixture: &Fixture) -> Step<usize> {
@@ -268,6 +309,7 @@ impl Judge<'_> {
             )));
         }
         if self.answer.is_none() {
+            self.reference_order_is_fixed(&db, fixture, &expected, &rules)?;
             return Ok(expected.result.rows.len());
         }
         let db = self.load(fixture)?;
@@ -277,18 +319,141 @@ impl Judge<'_> {
                 "none of your statements returns rows: the answer is the result of the last SELECT in your file",
             ));
         };
+        let statement = self.judged().script.statement(found.statement);
         let cmp = compare(&expected.result, &found.result, &rules);
-        if cmp.is_equal() {
-            return Ok(found.result.rows.len());
-        }
+        // Parsing is a good part of a check in a debug build: a right,
+        // unordered answer without an aggregate has nothing to parse for.
+        let shape = if cmp.is_equal()
+            && rules.order == Order::Unordered
+            && !self.judged().script.may_aggregate(found.statement)
+        {
+            None
+        } else {
+            self.learner_shape(found.statement)
+        };
+        // The hidden fixture has the same schema: the same keys decide.
+        let bare = self
+            .bare
+            .get_or_init(|| shape.map(|s| bare_columns(&db, s)).unwrap_or_default());
         let judged = Judged {
             subject: Subject::Query {
-                has_order_by: self.judged().script.has_order_by(found.statement),
+                has_order_by: shape.map_or_else(
+                    || self.judged().script.has_order_by(found.statement),
+                    |s| s.ordered,
+                ),
             },
             hidden: fixture.hidden,
             rules: &rules,
         };
-        Err(report::mismatch(&cmp, &expected.result, &found.result, &judged))
+        if cmp.is_equal() {
+            if let Some(outcome) = report::bare_columns(bare, true) {
+                return Err(outcome);
+            }
+            self.order_is_fixed(&db, fixture, &expected.result, &found, shape, &judged)?;
+            return Ok(found.result.rows.len());
+        }
+        let mut outcome = report::mismatch(&cmp, &expected.result, &found.result, &judged);
+        let trial = |sql: &str| db.run(&Script::new(sql)).ok()?.answer.map(|a| a.result);
+        let evidence = why::Evidence {
+            cmp: &cmp,
+            expected: &expected.result,
+            found: &found.result,
+            rules: &rules,
+            statement,
+            shape,
+            trial: &trial,
+        };
+        for text in why::notes(&evidence) {
+            outcome.push(Detail::Text { text });
+        }
+        if let Some(note) = report::bare_columns(bare, false) {
+            outcome.details.extend(note.details);
+        }
+        Err(outcome)
+    }
+
+    /// The learner's rows came in the right order: was it the query's doing?
+    /// An order needs the outermost ORDER BY, whose keys break every tie the
+    /// exercise cares about; SQL the parser does not read must give the same
+    /// result with SQLite reading the tables the other way round.
+    fn order_is_fixed(
+        &self,
+        db: &Database,
+        fixture: &Fixture,
+        expected: &ResultSet,
+        found: &Answer,
+        shape: Option<&Shape>,
+        judged: &Judged<'_>,
+    ) -> Step<()> {
+        if judged.rules.order == Order::Unordered || found.result.rows.len() < 2 {
+            return Ok(());
+        }
+        if shape.is_some_and(|s| !s.ordered) {
+            return Err(report::order_by_chance(judged));
+        }
+        match unbroken_tie(db, shape, &found.result, judged.rules) {
+            Ties::Unbroken(row, keys) => return Err(report::unbroken_tie(row, &keys, judged)),
+            // SQLite ignores the reversal under an outermost ORDER BY, so
+            // once the keys are known to break every tie a second run adds
+            // nothing (and costs a third of the check).
+            Ties::Broken => return Ok(()),
+            Ties::Unknown => {}
+        }
+        // SQL the parser could not read: let SQLite show an incidental order.
+        let db = self.load_with(fixture, Scan::Reversed)?;
+        let Some(again) = self.run_judged(&db, fixture)?.answer else {
+            return Ok(());
+        };
+        let cmp = compare(expected, &again.result, judged.rules);
+        if cmp.is_equal() {
+            return Ok(());
+        }
+        Err(report::order_left_open(&cmp, expected, &again.result, judged))
+    }
+
+    /// `dev check`: an ordered exercise's reference must fix its order, or
+    /// learners are held to an order SQLite happened to produce.
+    fn reference_order_is_fixed(
+        &self,
+        db: &Database,
+        fixture: &Fixture,
+        expected: &Answer,
+        rules: &Rules,
+    ) -> Step<()> {
+        if rules.order == Order::Unordered || expected.result.rows.len() < 2 {
+            return Ok(());
+        }
+        let shape = Shape::of(self.reference.script.statement(expected.statement));
+        match unbroken_tie(db, shape.as_ref(), &expected.result, rules) {
+            Ties::Broken => return Ok(()),
+            Ties::Unknown => {}
+            Ties::Unbroken(row, keys) => {
+                let message = format!(
+                    "the reference solution {} leaves rows {} and {} of its result on {} in either order: \
+                     they tie on its ORDER BY ({keys})",
+                    self.reference.path.display(),
+                    row + 1,
+                    row + 2,
+                    fixture.source.path.display()
+                );
+                return Err(Outcome::error(message).with(reference_order_advice()));
+            }
+        }
+        let expected = &expected.result;
+        let db = self.load_with(fixture, Scan::Reversed)?;
+        let Some(again) = self.run_reference(&db, fixture)?.answer else {
+            return Ok(());
+        };
+        if compare(expected, &again.result, rules).is_equal() {
+            return Ok(());
+        }
+        Err(Outcome::error(format!(
+            "the reference solution {} does not fix its order on {}: run again with SQLite's reading \
+             order reversed (PRAGMA reverse_unordered_selects), it returns the rows in another order",
+            self.reference.path.display(),
+            fixture.source.path.display()
+        ))
+        .with(reference_order_advice()))
     }
 
     fn compare_tables(&self, fixture: &Fixture) -> Step<()> {
@@ -296,6 +461,9 @@ impl Judge<'_> {
         let db = self.load(fixture)?;
         self.run_reference(&db, fixture)?;
         let expected = self.snapshot(&db, &tables)?;
+        if expected.iter().any(|(_, set)| set.is_none()) {
+            self.tables_exist_somewhere(fixture, &expected)?;
+        }
         if self.answer.is_none() {
             return Ok(());
         }
@@ -355,6 +523,53 @@ impl Judge<'_> {
             outcome.push(open_transaction_note());
         }
         Err(outcome)
+    }
+
+    /// A table the reference leaves absent must at least be in the fixture
+    /// (the exercise is to drop it): one that is nowhere makes every answer
+    /// pass, so it is the pack's error.
+    fn tables_exist_somewhere(
+        &self,
+        fixture: &Fixture,
+        after_reference: &[(String, Option<ResultSet>)],
+    ) -> Step<()> {
+        let db = self.load(fixture)?;
+        let names: Vec<String> = after_reference.iter().map(|(name, _)| name.clone()).collect();
+        let before = self.snapshot(&db, &names)?;
+        let Some(index) = (0..names.len()).find(|&i| after_reference[i].1.is_none() && before[i].1.is_none())
+        else {
+            return Ok(());
+        };
+        let entry = self
+            .spec
+            .tables
+            .as_ref()
+            .and_then(|t| t.get_ref().get(index))
+            .map(|t| t.span());
+        Err(Outcome::error(format!(
+            "{}: `tables` names `{}`, which exists neither in {} nor after the reference solution {}: every answer would pass",
+            self.info_place(entry),
+            names[index],
+            fixture.source.path.display(),
+            self.reference.path.display()
+        ))
+        .with(Detail::Text {
+            text: "This is a problem of the exercise pack, not of your answer: check the table's name; a \
+                   table in an attached schema is written `schema.table`."
+                .into(),
+        }))
+    }
+
+    /// `info.toml:LINE:COL` of a span in the pack's info.toml.
+    fn info_place(&self, span: Option<std::ops::Range<usize>>) -> String {
+        let source = std::fs::read_to_string(self.pack_root.join(crate::pack::INFO_FILE)).unwrap_or_default();
+        match span {
+            Some(span) if !source.is_empty() => {
+                let (line, col) = crate::pack::line_col(&source, span.start);
+                format!("{}:{line}:{col}", crate::pack::INFO_FILE)
+            }
+            _ => crate::pack::INFO_FILE.to_string(),
+        }
     }
 
     /// The content of `tables`, each None when it does not exist.
@@ -477,12 +692,33 @@ impl Judge<'_> {
                 message,
                 ..
             } => {
-                let mut outcome =
-                    Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(Detail::Output {
-                        title: "SQLite stops here".into(),
-                        text: source.script.excerpt(*offset),
-                        truncated_bytes: 0,
+                let (line, column, text) = source.script.excerpt_line(*offset);
+                let mut outcome = Outcome::fail(format!("{}: {message}", source.locate(*offset))).with(
+                    Detail::Excerpt(Excerpt {
+                        file: source.path.display().to_string(),
+                        line,
+                        column,
+                        text,
+                        message: if column == source.script.line_col(*offset).1 {
+                            shorten(message, 200)
+                        } else {
+                            // A window of a long line: its column is not the file's.
+                            format!(
+                                "{} (column {} of a long line, shown around it)",
+                                shorten(message, 200),
+                                source.script.line_col(*offset).1
+                            )
+                        },
+                    }),
+                );
+                for habit in habits::habits_in(source.script.statement(*statement)) {
+                    outcome.push(Detail::Text {
+                        text: format!(
+                            "SQLite does not know {}; the SQLite way: {}.",
+                            habit.construct, habit.sqlite_way
+                        ),
                     });
+                }
                 if source.script.statement(*statement).starts_with('.') {
                     outcome.push(Detail::Text {
                         text: "Commands that start with a dot (.tables, .schema, .mode) belong to the \
@@ -512,13 +748,7 @@ impl Judge<'_> {
             );
             outcome.push(Detail::Output {
                 title: "the statement that was running".into(),
-                text: source
-                    .script
-                    .statement(index)
-                    .lines()
-                    .take(12)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text: source.script.statement_preview(index),
                 truncated_bytes: 0,
             });
         }
@@ -545,6 +775,94 @@ impl Judge<'_> {
                 .into(),
         })
     }
+}
+
+/// The columns of `shape` that stand beside an aggregate ungrouped, with
+/// the database's primary keys to tell a determined column from a bare one.
+fn bare_columns(db: &Database, shape: &Shape) -> Vec<String> {
+    shape.bare_columns(&|table| db.primary_key(table), &|table, column| {
+        db.has_column(table, column)
+    })
+}
+
+fn reference_order_advice() -> Detail {
+    Detail::Text {
+        text: "Give its ORDER BY a tiebreaker (a name, an id) so that every row has one place, or let \
+               ties come in any order with `order = { by = [COLUMN, ...] }`."
+            .into(),
+    }
+}
+
+/// What the ORDER BY keys of a result show.
+enum Ties {
+    /// Every pair of neighbouring rows the exercise places apart differs on
+    /// the keys: the query fixes the order.
+    Broken,
+    /// Rows `.0` and `.0 + 1` tie on every key (`.1`: the keys and their
+    /// shared values) although the exercise gives them distinct places.
+    /// SQLite keeps tied rows in the order it read them, so theirs is chance.
+    Unbroken(usize, String),
+    /// The keys could not be located (SQL the parser does not read).
+    Unknown,
+}
+
+fn unbroken_tie(db: &Database, shape: Option<&Shape>, result: &ResultSet, rules: &Rules) -> Ties {
+    shape
+        .and_then(|shape| ties(db, shape, result, rules))
+        .unwrap_or(Ties::Unknown)
+}
+
+fn ties(db: &Database, shape: &Shape, result: &ResultSet, rules: &Rules) -> Option<Ties> {
+    let keys = shape.order_keys(&result.columns)?;
+    let with_keys;
+    let rows = match &keys.rewritten {
+        None => &result.rows,
+        Some(sql) => {
+            with_keys = db.run(&Script::new(sql.as_str())).ok()?.answer?.result.rows;
+            // The keys must belong to the same rows in the same order.
+            let same = with_keys.len() == result.rows.len()
+                && with_keys.iter().zip(&result.rows).all(|(k, r)| {
+                    k.len() > r.len() && r.iter().zip(k).all(|(a, b)| compare::cells_equal(a, b, rules))
+                });
+            if !same {
+                return None;
+            }
+            &with_keys
+        }
+    };
+    let key_of = |row: &[Value]| -> Option<Vec<Value>> {
+        keys.keys
+            .iter()
+            .map(|k| match k {
+                shape::SortKey::Column(i) | shape::SortKey::Extra(i) => row.get(*i).cloned(),
+            })
+            .collect()
+    };
+    let width = result.columns.len();
+    for i in 0..rows.len().saturating_sub(1) {
+        let (a, b) = (&rows[i], &rows[i + 1]);
+        let (ka, kb) = (key_of(a)?, key_of(b)?);
+        if !ka.iter().zip(&kb).all(|(x, y)| compare::cells_equal(x, y, rules)) {
+            continue;
+        }
+        let placed_apart = match &rules.order {
+            Order::By(columns) => columns
+                .iter()
+                .any(|&c| c <= width && !compare::cells_equal(&a[c - 1], &b[c - 1], rules)),
+            _ => (0..width).any(|c| !compare::cells_equal(&a[c], &b[c], rules)),
+        };
+        if placed_apart {
+            let shown = keys
+                .written
+                .iter()
+                .zip(&ka)
+                .map(|(k, v)| format!("`{k}` = {}", v.display()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Some(Ties::Unbroken(i, shown));
+        }
+    }
+    Some(Ties::Broken)
 }
 
 fn runaway_advice() -> Detail {

@@ -113,6 +113,99 @@ pub fn mismatch(cmp: &Comparison, expected: &ResultSet, found: &ResultSet, judge
     outcome
 }
 
+/// Columns beside an aggregate, neither grouped nor aggregated: the verdict
+/// when the result matched anyway (`alone`), else a note for a mismatch.
+pub fn bare_columns(bare: &[String], alone: bool) -> Option<Outcome> {
+    let first = bare.first()?;
+    let named = bare
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if bare.len() == 1 { "is" } else { "are" };
+    let mut outcome = Outcome::fail(format!(
+        "{named} {verb} neither grouped nor aggregated: SQLite picks some row for {}; other databases refuse this query",
+        if bare.len() == 1 { "it" } else { "them" }
+    ));
+    if !alone {
+        outcome.push(Detail::Text {
+            text: format!(
+                "{}.",
+                outcome.message.replacen(&named, &format!("Also, {named}"), 1)
+            ),
+        });
+    }
+    outcome.push(Detail::Text {
+        text: format!(
+            "Beside an aggregate (max, count, sum, …) every column must be in GROUP BY or inside an \
+             aggregate. SQLite alone accepts `{first}` there and takes it from one row of the group: with \
+             max or min a row that holds the extreme, and on a tie any of them. To get the row with the \
+             largest value, find the value first (`WHERE x = (SELECT max(x) FROM t)`) or sort \
+             (`ORDER BY x DESC LIMIT 1`); to show a column per group, add it to GROUP BY."
+        ),
+    });
+    Some(outcome)
+}
+
+/// The rows matched in order, but the query has no outermost ORDER BY.
+pub fn order_by_chance(judged: &Judged<'_>) -> Outcome {
+    Outcome::fail(format!(
+        "{}the rows are in the right order only by chance: your query has no ORDER BY",
+        judged.prefix()
+    ))
+    .with(Detail::Text {
+        text: "Only an ORDER BY in the outermost SELECT fixes the order of a result. Without it a \
+               database returns rows in whatever order is cheapest: SQLite's happens to match here, but \
+               an index, a GROUP BY, more rows or another database (PostgreSQL) give another one."
+            .into(),
+    })
+}
+
+/// The rows matched in order, but two of them tie on the query's ORDER BY.
+pub fn unbroken_tie(row: usize, keys: &str, judged: &Judged<'_>) -> Outcome {
+    Outcome::fail(format!(
+        "{}rows {} and {} tie on your ORDER BY ({keys}): their order is left to chance",
+        judged.prefix(),
+        row + 1,
+        row + 2
+    ))
+    .with(Detail::Text {
+        text: "They came in the right order this time because SQLite read them in that order; another \
+               plan or another database may swap them. Add a column to the ORDER BY that breaks the tie \
+               (a name, an id), so that every row has exactly one place."
+            .into(),
+    })
+}
+
+/// The rows matched, but not when SQLite read the tables the other way
+/// round: the query leaves part of the order (or which rows a LIMIT keeps)
+/// to chance.
+pub fn order_left_open(
+    cmp: &Comparison,
+    expected: &ResultSet,
+    again: &ResultSet,
+    judged: &Judged<'_>,
+) -> Outcome {
+    let mut outcome = mismatch(cmp, expected, again, judged);
+    let what = headline(cmp, expected, again, judged);
+    outcome.message = format!(
+        "{}your query leaves the order to chance: run again with SQLite reading the tables the other \
+         way round, {what}",
+        judged.prefix()
+    );
+    outcome.details.insert(
+        0,
+        Detail::Text {
+            text: "The check runs an ordered query twice, the second time with `PRAGMA \
+                   reverse_unordered_selects = ON`, which reverses every order the query does not fix. \
+                   Rows that tie on your ORDER BY columns came out differently: add a column that breaks \
+                   the tie (a name, an id), so that every row has exactly one place."
+                .into(),
+        },
+    );
+    outcome
+}
+
 fn headline(cmp: &Comparison, expected: &ResultSet, found: &ResultSet, judged: &Judged<'_>) -> String {
     if let Some((want, got)) = cmp.column_count {
         return match judged.subject {
@@ -324,6 +417,9 @@ fn notes_on_cells(
 ) {
     let mut null_confusion = false;
     let mut type_only = false;
+    // (column, expected, found) of the first cell that is a number on one
+    // side and the same number as text on the other.
+    let mut text_vs_number: Option<(usize, &Value, &Value)> = None;
     for line in &rows.lines {
         let Line::Changed {
             expected: e,
@@ -337,7 +433,31 @@ fn notes_on_cells(
             let (want, got) = (&expected.rows[*e][c], &found.rows[*f][c]);
             null_confusion |= is_null_look_alike(want, got) || is_null_look_alike(got, want);
             type_only |= rules.exact_types && numerically_equal(want, got);
+            if text_vs_number.is_none() && same_number_as_text(want, got) {
+                text_vs_number = Some((c, want, got));
+            }
         }
+    }
+    if let Some((c, want, got)) = text_vs_number {
+        let column = found.columns.get(c).map_or("?", String::as_str);
+        let text = if matches!(got, Value::Text(_)) {
+            format!(
+                "Text versus number: your `{column}` holds the text {} where the answer has the number {}. \
+                 strftime, substr and printf return text, and text never equals a number: CAST(… AS INTEGER) \
+                 or CAST(… AS REAL) turns it into one (e.g. CAST(strftime('%d', d) AS INTEGER)).",
+                got.display(),
+                want.display()
+            )
+        } else {
+            format!(
+                "Text versus number: your `{column}` holds the number {} where the answer has the text {}. \
+                 round(x, 2) returns a number, and a number keeps no trailing zeros (660.00 is 660.0): \
+                 printf('%.2f', x) gives the text with its two decimals.",
+                got.display(),
+                want.display()
+            )
+        };
+        outcome.push(Detail::Text { text });
     }
     if null_confusion {
         outcome.push(Detail::Text {
@@ -363,6 +483,24 @@ fn is_null_look_alike(a: &Value, b: &Value) -> bool {
             Value::Real(r) => *r == 0.0,
             _ => false,
         }
+}
+
+/// One side text, the other a number, and the text reads as that number.
+fn same_number_as_text(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Real(r) => Some(*r),
+        _ => None,
+    };
+    let text = |v: &Value| match v {
+        Value::Text(t) => t.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * 1f64.max(x.abs()).max(y.abs());
+    match (number(a), text(b), text(a), number(b)) {
+        (Some(n), Some(t), _, _) | (_, _, Some(t), Some(n)) => close(n, t),
+        _ => false,
+    }
 }
 
 fn numerically_equal(a: &Value, b: &Value) -> bool {

@@ -4,7 +4,8 @@
 //!
 //! Nothing here touches a file: the database lives in memory, temporary
 //! tables and sorts too, and it is gone when the check ends. That is what
-//! makes a learner's DROP TABLE harmless and the next check clean.
+//! makes a learner's DROP TABLE harmless and the next check clean. The
+//! authorizer (`authorize`) refuses what SQL could otherwise reach on disk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
 
+use super::authorize::{Refusals, authorizer};
 use super::script::Script;
 use super::value::{ResultSet, Value};
 
@@ -95,13 +97,30 @@ pub struct Finished {
 pub struct Database {
     conn: Connection,
     fired: Arc<AtomicBool>,
+    refusals: Refusals,
     _watchdog: Watchdog,
+}
+
+/// How rows come out of a query whose order nothing fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// SQLite's usual, incidental order.
+    Usual,
+    /// `PRAGMA reverse_unordered_selects`: every order the query leaves open
+    /// comes out reversed, so a result that depended on it changes.
+    Reversed,
 }
 
 impl Database {
     /// A fresh, empty in-memory database watched by the check's deadline.
+    #[cfg(test)]
     pub fn open(deadline: Deadline) -> rusqlite::Result<Database> {
-        let conn = Connection::open_in_memory()?;
+        Database::open_with(deadline, Scan::Usual)
+    }
+
+    /// The same, reading rows in `scan` order where the query leaves it open.
+    pub fn open_with(deadline: Deadline, scan: Scan) -> rusqlite::Result<Database> {
+        let mut conn = Connection::open_in_memory()?;
         // Foreign keys on: exercises teach constraints, and an application
         // turns them on. Temporary data stays in memory: no file is written.
         conn.execute_batch(&format!(
@@ -111,11 +130,18 @@ impl Database {
         // legacy reading of it as a string hides the mistake until it bites.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
+        if scan == Scan::Reversed {
+            conn.execute_batch("PRAGMA reverse_unordered_selects = ON")?;
+        }
+        // Last, so that the settings above are the check's and stay so.
+        let refusals = Refusals::default();
+        conn.authorizer(Some(authorizer(refusals.clone())))?;
         let fired = Arc::new(AtomicBool::new(false));
         let watchdog = Watchdog::start(conn.get_interrupt_handle(), deadline.remaining(), fired.clone());
         Ok(Database {
             conn,
             fired,
+            refusals,
             _watchdog: watchdog,
         })
     }
@@ -203,6 +229,16 @@ impl Database {
         if self.timed_out() || is_interrupt(&err) {
             return Failure::Interrupted { statement };
         }
+        if err.sqlite_error_code() == Some(ErrorCode::AuthorizationForStatementDenied)
+            && let Some(reason) = self.refusals.take()
+        {
+            return Failure::Sql {
+                statement,
+                offset: start,
+                message: reason,
+                constraint: false,
+            };
+        }
         match err {
             rusqlite::Error::SqlInputError { msg, offset, sql, .. } => Failure::Sql {
                 statement,
@@ -226,24 +262,72 @@ impl Database {
     }
 
     /// A table's columns and rows, in rowid order; None when there is no
-    /// such table (or view).
+    /// such table (or view). `schema.table` looks in that schema; a bare
+    /// name is looked up as SQLite resolves it: temp, main, then the
+    /// attached schemas.
     pub fn table(&self, name: &str) -> Result<Option<ResultSet>, ReadError> {
-        let real_name: Option<String> = self
-            .conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
-            )?
-            .query_row([name], |row| row.get(0))
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        let Some(real_name) = real_name else {
-            return Ok(None);
+        let schemas: Vec<String> = match name.split_once('.') {
+            Some((schema, _)) => vec![schema.to_string()],
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT name FROM pragma_database_list ORDER BY name <> 'temp', seq")?;
+                let names = stmt.query_map([], |row| row.get(0))?;
+                names.collect::<rusqlite::Result<_>>()?
+            }
         };
-        let sql = format!("SELECT * FROM \"{}\"", real_name.replace('"', "\"\""));
-        self.statement(&sql)
+        let bare = name.split_once('.').map_or(name, |(_, table)| table);
+        for schema in schemas {
+            let quoted_schema = format!("\"{}\"", schema.replace('"', "\"\""));
+            let found: rusqlite::Result<String> = self.conn.query_row(
+                &format!(
+                    "SELECT name FROM {quoted_schema}.sqlite_schema WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE"
+                ),
+                [bare],
+                |row| row.get(0),
+            );
+            let real_name = match found {
+                Ok(real_name) => real_name,
+                Err(rusqlite::Error::QueryReturnedNoRows) => continue,
+                // A schema that is not attached holds no table.
+                Err(
+                    rusqlite::Error::SqliteFailure(_, Some(msg)) | rusqlite::Error::SqlInputError { msg, .. },
+                ) if msg.starts_with("no such table") => {
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let sql = format!(
+                "SELECT * FROM {quoted_schema}.\"{}\"",
+                real_name.replace('"', "\"\"")
+            );
+            return self.statement(&sql);
+        }
+        Ok(None)
+    }
+
+    /// The primary key columns of `table` (`schema.table` works), in key
+    /// order; empty when it has none or does not exist.
+    pub fn primary_key(&self, table: &str) -> Vec<String> {
+        let (schema, name) = split_schema(table);
+        self.conn
+            .prepare("SELECT name FROM pragma_table_info(?1, ?2) WHERE pk > 0 ORDER BY pk")
+            .and_then(|mut stmt| {
+                stmt.query_map([name, schema], |row| row.get::<_, String>(0))?
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn has_column(&self, table: &str, column: &str) -> bool {
+        let (schema, name) = split_schema(table);
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE name = ?3 COLLATE NOCASE",
+                [name, schema, column],
+                |row| row.get::<_, i64>(0),
+            )
+            .is_ok_and(|n| n > 0)
     }
 
     /// Every index: (name, table, columns in key order).
@@ -300,6 +384,11 @@ impl Database {
         }
         Ok(())
     }
+}
+
+/// `cd.facilities` → ("cd", "facilities"); a bare name is in `main`.
+pub fn split_schema(table: &str) -> (&str, &str) {
+    table.split_once('.').unwrap_or(("main", table))
 }
 
 /// Why rows could not be read.
@@ -380,6 +469,23 @@ mod tests {
         assert_eq!(answer.result.rows, [[Value::Integer(0)]]);
         assert_eq!(db.table("T").unwrap().unwrap().rows, [[Value::Integer(2)]]);
         assert_eq!(db.table("nope").unwrap(), None);
+    }
+
+    #[test]
+    fn tables_are_found_in_attached_schemas() {
+        let db = db();
+        db.run(&Script::new(
+            "ATTACH ':memory:' AS cd; CREATE TABLE cd.facilities(id); INSERT INTO cd.facilities VALUES (7);\n\
+             CREATE TEMP TABLE scratch(a);",
+        ))
+        .unwrap();
+        let seven = [[Value::Integer(7)]];
+        assert_eq!(db.table("cd.facilities").unwrap().unwrap().rows, seven);
+        assert_eq!(db.table("CD.Facilities").unwrap().unwrap().rows, seven);
+        assert_eq!(db.table("facilities").unwrap().unwrap().rows, seven);
+        assert!(db.table("scratch").unwrap().is_some());
+        assert_eq!(db.table("main.facilities").unwrap(), None);
+        assert_eq!(db.table("nowhere.facilities").unwrap(), None);
     }
 
     #[test]
@@ -473,6 +579,56 @@ mod tests {
             db.run(&script),
             Err(Failure::Oversized { statement: 0, .. })
         ));
+    }
+
+    #[test]
+    fn no_file_is_attached_or_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("x.db");
+        let db = db();
+        for sql in [
+            format!("ATTACH DATABASE '{}' AS x;", target.display()),
+            format!("ATTACH '{}' || '' AS x;", target.display()),
+            "ATTACH '' AS x;".to_string(),
+            format!("VACUUM INTO '{}';", target.display()),
+            "PRAGMA temp_store = FILE;".to_string(),
+        ] {
+            let Err(Failure::Sql { message, .. }) = db.run(&Script::new(sql.as_str())) else {
+                panic!("{sql} ran");
+            };
+            assert!(
+                message.contains("refused") || message.contains("cannot be set"),
+                "{sql}: {message}"
+            );
+        }
+        assert!(!target.exists(), "a file was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        db.run(&Script::new(
+            "ATTACH ':memory:' AS cd; CREATE TABLE cd.t(a); INSERT INTO cd.t VALUES (1);",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn a_reversed_scan_turns_incidental_order_around() {
+        let script = Script::new("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3); SELECT a FROM t;");
+        let usual = db().run(&script).unwrap().answer.unwrap().result.rows;
+        let reversed = Database::open_with(Deadline::starting_now(Duration::from_secs(10)), Scan::Reversed)
+            .unwrap()
+            .run(&script)
+            .unwrap()
+            .answer
+            .unwrap()
+            .result
+            .rows;
+        assert_eq!(
+            usual,
+            [[Value::Integer(1)], [Value::Integer(2)], [Value::Integer(3)]]
+        );
+        assert_eq!(
+            reversed,
+            [[Value::Integer(3)], [Value::Integer(2)], [Value::Integer(1)]]
+        );
     }
 
     #[test]

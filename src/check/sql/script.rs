@@ -12,6 +12,11 @@ use std::ops::Range;
 
 use crate::pack::line_col;
 
+/// Characters shown on each side of an error's column in a long line.
+const EXCERPT_CONTEXT_CHARS: usize = 60;
+/// Lines of a statement shown when it is named (a runaway query).
+const PREVIEW_LINES: usize = 12;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
     /// A keyword or unquoted identifier.
@@ -153,19 +158,43 @@ impl Script {
         line_col(&self.text, offset)
     }
 
-    /// The line holding `offset`, numbered, with a caret under the column.
-    pub fn excerpt(&self, offset: usize) -> String {
+    /// The line holding `offset` for an excerpt with a caret: (line, column,
+    /// text), the column counted in `text`. A long line (a minified file, a
+    /// pasted dump) is cut to a window around the column, so a failure report
+    /// stays a screenful; then the column is the window's.
+    pub fn excerpt_line(&self, offset: usize) -> (usize, usize, String) {
         let (line, col) = self.line_col(offset);
         let text = self.text.lines().nth(line - 1).unwrap_or("");
-        let number = line.to_string();
-        let pad = " ".repeat(number.len());
-        // The caret lines up under characters, tabs kept as tabs.
-        let lead: String = text
-            .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+        let start = col.saturating_sub(1 + EXCERPT_CONTEXT_CHARS);
+        let chars = text.chars().count();
+        if chars <= 2 * EXCERPT_CONTEXT_CHARS {
+            return (line, col, text.to_string());
+        }
+        let mut window: String = text.chars().skip(start).take(2 * EXCERPT_CONTEXT_CHARS).collect();
+        let mut window_col = col - start;
+        if start > 0 {
+            window.insert(0, '…');
+            window_col += 1;
+        }
+        if start + 2 * EXCERPT_CONTEXT_CHARS < chars {
+            window.push('…');
+        }
+        (line, window_col, window)
+    }
+
+    /// The first lines of statement `index`, each cut to a screen's width:
+    /// enough to recognise it, never a whole dump.
+    pub fn statement_preview(&self, index: usize) -> String {
+        let lines: Vec<&str> = self.statement(index).lines().collect();
+        let mut preview: Vec<String> = lines
+            .iter()
+            .take(PREVIEW_LINES)
+            .map(|l| shorten(l, 2 * EXCERPT_CONTEXT_CHARS))
             .collect();
-        format!("{number} | {text}\n{pad} | {lead}^")
+        if lines.len() > PREVIEW_LINES {
+            preview.push(format!("… {} more lines", lines.len() - PREVIEW_LINES));
+        }
+        preview.join("\n")
     }
 
     /// Whether statement `index` says ORDER BY anywhere (a window or a
@@ -181,6 +210,36 @@ impl Script {
             previous_was_order = token.kind == TokenKind::Word && word.eq_ignore_ascii_case("order");
         }
         false
+    }
+}
+
+impl Script {
+    /// Whether statement `index` may group rows: it calls an aggregate
+    /// function or says GROUP BY (a cheap look before parsing it).
+    pub fn may_aggregate(&self, index: usize) -> bool {
+        const AGGREGATES: &[&str] = &[
+            "count",
+            "sum",
+            "avg",
+            "min",
+            "max",
+            "total",
+            "group_concat",
+            "string_agg",
+        ];
+        let statement = self.statement(index);
+        let words: Vec<(TokenKind, &str)> = tokens(statement)
+            .filter(|t| t.kind != TokenKind::Comment)
+            .map(|t| (t.kind, &statement[t.range]))
+            .collect();
+        words.windows(2).any(|pair| {
+            let [(kind, word), (_, next)] = pair else {
+                return false;
+            };
+            *kind == TokenKind::Word
+                && ((*next == "(" && AGGREGATES.iter().any(|a| word.eq_ignore_ascii_case(a)))
+                    || (word.eq_ignore_ascii_case("group") && next.eq_ignore_ascii_case("by")))
+        })
     }
 }
 
@@ -230,9 +289,130 @@ fn split(text: &str) -> Vec<Range<usize>> {
     statements
 }
 
-/// SQL on one line, shortened: for messages.
+/// A table (or view) a SQL text creates: (schema as written, name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl Created {
+    /// Whether `wanted` (`name` or `schema.name`, any case) can mean this
+    /// table: a bare name finds a table in any schema, as SQLite resolves it.
+    pub fn answers(&self, wanted: &str) -> bool {
+        match wanted.split_once('.') {
+            Some((schema, name)) => {
+                name.eq_ignore_ascii_case(&self.name)
+                    && self
+                        .schema
+                        .as_deref()
+                        .unwrap_or("main")
+                        .eq_ignore_ascii_case(schema)
+            }
+            None => wanted.eq_ignore_ascii_case(&self.name),
+        }
+    }
+}
+
+/// The tables and views `text` creates (CREATE [TEMP] TABLE|VIEW [IF NOT
+/// EXISTS] [schema.]name, ALTER TABLE … RENAME TO name), read without
+/// running it: the loader checks `tables` on every start, where running the
+/// fixture and the solution would cost more than the check itself. Only the
+/// few tokens after each CREATE and ALTER are read (a fixture is mostly
+/// INSERTs), so a CREATE written in a comment counts too; a table this
+/// wrongly believes in is caught when `dev check` runs the solution.
+pub fn created_tables(text: &str) -> Vec<Created> {
+    let lower = text.to_ascii_lowercase();
+    let starts = lower
+        .match_indices("create")
+        .chain(lower.match_indices("alter"))
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            i == 0 || {
+                let before = lower.as_bytes()[i - 1];
+                !(before.is_ascii_alphanumeric() || before == b'_' || before >= 0x80)
+            }
+        });
+    starts
+        .filter_map(|start| {
+            let rest = &text[start..];
+            let words: Vec<(TokenKind, &str)> = tokens(rest)
+                .filter(|t| t.kind != TokenKind::Comment)
+                .take(12)
+                .map(|t| (t.kind, &rest[t.range]))
+                .collect();
+            created_by(&words)
+        })
+        .collect()
+}
+
+/// The table a statement starting with `words` creates, if any.
+fn created_by(words: &[(TokenKind, &str)]) -> Option<Created> {
+    let is = |i: usize, keyword: &str| {
+        words
+            .get(i)
+            .is_some_and(|(k, w)| *k == TokenKind::Word && w.eq_ignore_ascii_case(keyword))
+    };
+    let name_at = |i: usize| -> Option<String> {
+        let (kind, word) = words.get(i)?;
+        match kind {
+            TokenKind::Word => Some(word.to_string()),
+            TokenKind::Quoted => Some(unquote(word)),
+            _ => None,
+        }
+    };
+    // [schema.]name at `i`: (schema, name)
+    let qualified_at = |i: usize| -> Option<(Option<String>, String)> {
+        let first = name_at(i)?;
+        if words.get(i + 1).is_some_and(|(_, w)| *w == ".") {
+            Some((Some(first), name_at(i + 2)?))
+        } else {
+            Some((None, first))
+        }
+    };
+    if is(0, "create") {
+        let mut j = 1;
+        let temp = is(j, "temp") || is(j, "temporary");
+        if temp {
+            j += 1;
+        }
+        if !(is(j, "table") || is(j, "view")) {
+            return None;
+        }
+        j += 1;
+        if is(j, "if") && is(j + 1, "not") && is(j + 2, "exists") {
+            j += 3;
+        }
+        let (schema, name) = qualified_at(j)?;
+        let schema = schema.or(temp.then(|| "temp".to_string()));
+        return Some(Created { schema, name });
+    }
+    if is(0, "alter") && is(1, "table") {
+        let (schema, _) = qualified_at(2)?;
+        let k = (3..words.len()).find(|&k| is(k, "rename") && is(k + 1, "to"))?;
+        return Some(Created {
+            schema,
+            name: name_at(k + 2)?,
+        });
+    }
+    None
+}
+
+/// "name", `name`, [name] or 'name' without its quotes.
+fn unquote(token: &str) -> String {
+    let inner = token.get(1..token.len().saturating_sub(1)).unwrap_or("");
+    match token.as_bytes().first() {
+        Some(b'"') => inner.replace("\"\"", "\""),
+        Some(b'`') => inner.replace("``", "`"),
+        Some(b'\'') => inner.replace("''", "'"),
+        _ => inner.to_string(),
+    }
+}
+
+/// SQL of the pack on one line, whole (an author's `rejects` is read in
+/// full to know which one failed): for messages.
 pub fn one_line(sql: &str) -> String {
-    shorten(&sql.split_whitespace().collect::<Vec<_>>().join(" "), 100)
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// At most `max` characters, with `…` when cut.
@@ -304,7 +484,31 @@ mod tests {
     fn excerpt_points_at_the_column() {
         let script = Script::new("SELECT 1;\nSELECT x FORM t;");
         let offset = script.text.find("FORM").unwrap();
-        assert_eq!(script.excerpt(offset), "2 | SELECT x FORM t;\n  |          ^");
+        assert_eq!(
+            script.excerpt_line(offset),
+            (2, 10, "SELECT x FORM t;".to_string())
+        );
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_to_a_window_around_the_column() {
+        let text = format!("SELECT '{}' FORM t;{}", "x".repeat(5000), "y".repeat(5000));
+        let script = Script::new(text.as_str());
+        let offset = script.text.find("FORM").unwrap();
+        let (line, col, shown) = script.excerpt_line(offset);
+        assert_eq!(line, 1);
+        assert!(shown.chars().count() <= 2 * EXCERPT_CONTEXT_CHARS + 2, "{shown}");
+        assert!(
+            shown
+                .chars()
+                .skip(col - 1)
+                .collect::<String>()
+                .starts_with("FORM")
+        );
+        let long = Script::new(format!("SELECT\n{}\n1;", "a,\n".repeat(100)).replace("a,", &"a".repeat(999)));
+        let preview = long.statement_preview(0);
+        assert!(preview.len() < 2000, "{}", preview.len());
+        assert!(preview.ends_with("more lines"), "{preview}");
     }
 
     #[test]
@@ -312,6 +516,41 @@ mod tests {
         let script = Script::new("SELECT 'order by' FROM t -- order by\n; SELECT a FROM t ORDER\n BY a;");
         assert!(!script.has_order_by(0));
         assert!(script.has_order_by(1));
+    }
+
+    #[test]
+    fn created_tables_are_read_from_the_text() {
+        let text = "ATTACH ':memory:' AS cd;\nCREATE TABLE cd.facilities (id INT);\n\
+                    create temp table IF NOT EXISTS \"Scratch\"(a);\nINSERT INTO recreated VALUES ('create index');\n\
+                    CREATE VIEW v AS SELECT 1; CREATE INDEX i ON t(a); ALTER TABLE old RENAME TO new;";
+        let created = created_tables(text);
+        let names: Vec<(Option<&str>, &str)> = created
+            .iter()
+            .map(|c| (c.schema.as_deref(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (Some("cd"), "facilities"),
+                (Some("temp"), "Scratch"),
+                (None, "v"),
+                (None, "new")
+            ]
+        );
+        assert!(created[0].answers("cd.facilities"));
+        assert!(created[0].answers("FACILITIES"));
+        assert!(!created[0].answers("main.facilities"));
+        assert!(created[2].answers("main.v"));
+        assert!(!created[2].answers("cd.v"));
+    }
+
+    #[test]
+    fn aggregates_are_seen_before_parsing() {
+        let script = Script::new(
+            "SELECT max(a) FROM t; SELECT a FROM t GROUP BY a; SELECT 'count(' , maximum FROM t; SELECT a -- sum(b)\n FROM t",
+        );
+        let seen: Vec<bool> = (0..4).map(|i| script.may_aggregate(i)).collect();
+        assert_eq!(seen, [true, true, false, false]);
     }
 
     #[test]

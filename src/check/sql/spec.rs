@@ -9,7 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 
-use crate::pack::{SpecContext, resolve_inside};
+use super::script::created_tables;
+use crate::pack::{KindReader, SpecContext, resolve_inside};
 
 /// Relative tolerance for numbers when an exercise sets none: enough to
 /// absorb a different summation order, far below any rounding a learner does.
@@ -202,7 +203,7 @@ impl SqlTable {
         Ok((main, hidden))
     }
 
-    pub fn validate(&self, ctx: &mut SpecContext<'_>, _files: &[PathBuf]) {
+    pub fn validate(&self, ctx: &mut SpecContext<'_>, files: &[PathBuf]) {
         let main = self.check_fixture(ctx, &self.fixture);
         if let Some(hidden) = &self.hidden_fixture {
             let hidden_path = self.check_fixture(ctx, hidden);
@@ -276,10 +277,59 @@ impl SqlTable {
                 );
             }
         }
+        if self.mode() == Mode::Statements
+            && let Some(fixture) = &main
+        {
+            self.check_tables_exist(ctx, fixture, files);
+        }
         for expect in &self.expect {
             if let Some(problem) = expect.get_ref().problem() {
                 ctx.problem(expect.span(), problem.0, problem.1);
             }
+        }
+    }
+
+    /// Every `tables` entry must name a table the fixture or the solution
+    /// creates: one that exists nowhere makes every answer pass.
+    fn check_tables_exist(&self, ctx: &mut SpecContext<'_>, fixture: &Path, files: &[PathBuf]) {
+        let Some(tables) = &self.tables else { return };
+        // A solution set elsewhere (`solution = …`) is not known here; the
+        // check at run time covers it.
+        let Some(solution) = super::kind::SqlKind.default_solution("", "", files) else {
+            return;
+        };
+        let read = |path: &Path| std::fs::read(ctx.root.join(path)).ok();
+        let (Some(fixture_text), Some(solution_text)) = (read(fixture), read(&solution)) else {
+            return;
+        };
+        let mut created = created_tables(&String::from_utf8_lossy(&fixture_text));
+        created.extend(created_tables(&String::from_utf8_lossy(&solution_text)));
+        for table in tables.get_ref() {
+            let wanted = table.get_ref().trim();
+            if wanted.is_empty() || created.iter().any(|c| c.answers(wanted)) {
+                continue;
+            }
+            let near = created
+                .iter()
+                .map(|c| match &c.schema {
+                    Some(schema) if schema != "temp" => format!("`{schema}.{}`", c.name),
+                    _ => format!("`{}`", c.name),
+                })
+                .collect::<Vec<_>>();
+            ctx.problem(
+                table.span(),
+                format!(
+                    "`tables` names `{wanted}`, which neither the fixture nor the solution creates: every answer would pass"
+                ),
+                if near.is_empty() {
+                    "name a table the fixture or the solution creates".to_string()
+                } else {
+                    format!(
+                        "name one of the tables there are: {}; a table in an attached schema is written `schema.table`",
+                        near.join(", ")
+                    )
+                },
+            );
         }
     }
 
