@@ -78,8 +78,6 @@ impl Outcome {
     }
 }
 
-// Checklist and Excerpt are new: the kinds move their pre-rendered text onto them.
-#[allow(dead_code)]
 /// A piece of evidence. Kept generic so that every kind of check can be shown by
 /// one terminal view and one JSON view.
 #[derive(Clone, Debug, Serialize)]
@@ -132,7 +130,6 @@ pub struct CheckItem {
     pub found: Option<String>,
 }
 
-#[allow(dead_code)]
 impl CheckItem {
     pub fn passed(what: impl Into<String>) -> Self {
         CheckItem {

@@ -740,3 +740,25 @@ fn pack_text_is_printed_with_control_characters_escaped() {
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("Ba\\x1b]0;pwned\\x07sics"), "{stdout}");
 }
+
+#[test]
+fn a_finished_pack_says_its_farewell() {
+    let pack = pack_copy("sql");
+    let info = fs::read_to_string(pack.path().join("info.toml")).unwrap();
+    let info = info.replacen(
+        "format_version = 1\n",
+        "format_version = 1\nfarewell = \"That was all of it.\"\n",
+        1,
+    );
+    fs::write(pack.path().join("info.toml"), &info).unwrap();
+    let doc: toml::Table = toml::from_str(&info).unwrap();
+    for exercise in doc["exercises"].as_array().unwrap() {
+        for file in exercise["files"].as_array().unwrap() {
+            solve(pack.path(), file.as_str().unwrap());
+        }
+    }
+    let out = backlings(pack.path()).arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", stdout_of(&out));
+    let list = stdout_of(&backlings(pack.path()).arg("list").output().unwrap());
+    assert!(list.contains("That was all of it."), "{list}");
+}

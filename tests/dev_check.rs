@@ -321,3 +321,45 @@ fn the_pack_builds_in_its_own_target_dir_whatever_the_shell_says() {
         "nothing built in the shared dir"
     );
 }
+
+#[test]
+fn a_starter_marked_starter_passes_must_pass() {
+    let pack = pack_copy("dev/sound");
+    let info_path = pack.path().join("info.toml");
+    let info = std::fs::read_to_string(&info_path).unwrap().replacen(
+        "hints = [\"Add the two numbers.\"]",
+        "starter_passes = true\nhints = [\"Add the two numbers.\"]",
+        1,
+    );
+    std::fs::write(&info_path, info).unwrap();
+    // The starter as shipped fails: a reading exercise that does not pass is a defect.
+    let out = backlings(pack.path())
+        .args(["dev", "check", "--json"])
+        .output()
+        .unwrap();
+    let doc = json_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    let starter = check_entry(&doc, "add", "starter").unwrap();
+    assert_eq!(starter["expected"], "pass", "{starter:#}");
+    assert_eq!(starter["sound"], false);
+    let messages: Vec<String> = problems(&doc).iter().map(|p| p["message"].to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("marked `starter_passes = true` but does not pass")),
+        "{messages:?}"
+    );
+    // Shipped passing, it is sound.
+    std::fs::copy(
+        pack.path().join("solutions/basics/add.rs"),
+        pack.path().join("exercises/basics/add.rs"),
+    )
+    .unwrap();
+    let out = backlings(pack.path())
+        .args(["dev", "check", "--json"])
+        .output()
+        .unwrap();
+    let doc = json_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    assert_eq!(check_entry(&doc, "add", "starter").unwrap()["sound"], true);
+}

@@ -6,6 +6,8 @@
 //! The learner's side (git commands typed in the sandbox) is played by the
 //! tests with the plain `git` and that same HOME, as a learner's terminal.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,7 +51,7 @@ impl Env {
 
     fn with_home(fixture: &str, gitconfig: &str) -> Env {
         let pack = tempfile::tempdir().unwrap();
-        copy_dir(
+        common::copy_tree(
             &Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/git")
                 .join(fixture),
@@ -61,14 +63,13 @@ impl Env {
     }
 
     fn backlings(&self) -> Command {
-        let mut cmd = Command::cargo_bin("backlings").unwrap();
+        // The learner's own HOME (with a hostile .gitconfig): the runner
+        // must isolate its git from it.
+        let mut cmd = common::runner();
         cmd.arg("--pack")
             .arg(self.pack.path())
             .env("HOME", self.home.path())
-            .env("NO_COLOR", "1")
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE");
+            .env_remove("XDG_CONFIG_HOME");
         cmd
     }
 
@@ -207,19 +208,6 @@ fn snapshot(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
                 path.strip_prefix(root).unwrap().to_path_buf(),
                 fs::read(&path).unwrap(),
             );
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
         }
     }
 }

@@ -8,37 +8,23 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+
 use regex::Regex;
 use serde_json::Value;
 use tempfile::TempDir;
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http")
+    common::fixture("http")
 }
 
 /// A private copy of the fixture pack: the runner writes `.backlings/` and a
-/// target dir into it, and some tests edit the learner's files.
+/// target dir into it, and some tests edit the learner's files. Its
+/// `bad_spec/` is a pack of its own, for the load-time tests.
 fn pack_copy() -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(&fixture(), dir.path());
+    let dir = common::pack_copy("http");
+    std::fs::remove_dir_all(dir.path().join("bad_spec")).unwrap();
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".backlings" || name == "bad_spec" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn backlings(pack: &Path) -> assert_cmd::Command {
@@ -50,11 +36,9 @@ fn backlings(pack: &Path) -> assert_cmd::Command {
 /// The same command, to start without waiting for it.
 fn backlings_std(pack: &Path) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("backlings"));
-    cmd.arg("--pack")
+    common::scrub(&mut cmd)
+        .arg("--pack")
         .arg(pack)
-        .env("NO_COLOR", "1")
-        .env_remove("BACKLINGS_SEED")
-        .env_remove("BACKLINGS_HTTP_PORTS")
         .env("RUST_BACKTRACE", "0");
     cmd
 }
@@ -595,7 +579,7 @@ fn a_rate_limit_reports_which_repetition_failed() {
 #[test]
 fn spec_mistakes_point_at_their_lines() {
     let pack = tempfile::tempdir().unwrap();
-    copy_tree(&fixture().join("bad_spec"), pack.path());
+    common::copy_tree(&fixture().join("bad_spec"), pack.path());
     let out = backlings(pack.path()).arg("list").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -545,7 +545,7 @@ impl Judge<'_> {
             .tables
             .as_ref()
             .and_then(|t| t.get_ref().get(index))
-            .map(|t| t.span());
+            .map(toml::Spanned::span);
         Err(Outcome::error(format!(
             "{}: `tables` names `{}`, which exists neither in {} nor after the reference solution {}: every answer would pass",
             self.info_place(entry),

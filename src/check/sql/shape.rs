@@ -245,7 +245,7 @@ impl Shape {
             let Some(name) = name else { continue };
             match &join.join_operator {
                 JoinOperator::Join(_) | JoinOperator::Inner(_) | JoinOperator::CrossJoin(_) => {
-                    self.inner_joined.push(name)
+                    self.inner_joined.push(name);
                 }
                 JoinOperator::Left(_)
                 | JoinOperator::LeftOuter(_)
@@ -529,9 +529,9 @@ fn children(expr: &Expr) -> Vec<&Expr> {
             ..
         } => operand
             .iter()
-            .map(|e| e.as_ref())
+            .map(AsRef::as_ref)
             .chain(conditions.iter().flat_map(|c| [&c.condition, &c.result]))
-            .chain(else_result.iter().map(|e| e.as_ref()))
+            .chain(else_result.iter().map(AsRef::as_ref))
             .collect(),
         Expr::Function(f) => match &f.args {
             FunctionArguments::List(list) => list

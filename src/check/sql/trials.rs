@@ -267,7 +267,7 @@ fn aggregates(query: &Query, out: &mut Vec<Variant>) {
             FunctionArguments::List(list) => (
                 list.args
                     .iter()
-                    .map(|a| a.to_string())
+                    .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", "),
                 list.duplicate_treatment.is_some(),
@@ -362,13 +362,13 @@ fn children_mut(expr: &mut Expr) -> Vec<&mut Expr> {
             ..
         } => operand
             .iter_mut()
-            .map(|e| e.as_mut())
+            .map(AsMut::as_mut)
             .chain(
                 conditions
                     .iter_mut()
                     .flat_map(|c| [&mut c.condition, &mut c.result]),
             )
-            .chain(else_result.iter_mut().map(|e| e.as_mut()))
+            .chain(else_result.iter_mut().map(AsMut::as_mut))
             .collect(),
         Expr::Function(f) => match &mut f.args {
             FunctionArguments::List(list) => list

@@ -235,11 +235,9 @@ fn one_change_away(e: &Evidence<'_>, missing: usize, extra: usize, changed: usiz
 fn aggregate_difference(written: &str, instead: &str) -> &'static str {
     let name = |s: &str| s.split('(').next().unwrap_or("").to_lowercase();
     match (name(written).as_str(), name(instead).as_str()) {
-        ("avg", "sum") | ("sum", "avg") | ("total", "avg") => {
-            "avg is the mean of the values, sum their total."
-        }
+        ("avg", "sum") | ("sum" | "total", "avg") => "avg is the mean of the values, sum their total.",
         ("min", "max") | ("max", "min") => "min takes the smallest value, max the largest.",
-        ("sum", "count") | ("total", "count") => "count counts the rows, sum adds their values up.",
+        ("sum" | "total", "count") => "count counts the rows, sum adds their values up.",
         ("count", "count") if instead.contains('*') => {
             "count(column) counts only the rows where the column is not NULL; count(*) counts every row."
         }
