@@ -13,7 +13,9 @@ use crate::pack::Kind;
     about = "Backend engineering exercises, checked for real: SQL, HTTP, auth, Git.",
     long_about = "Backend engineering exercises, checked for real: SQL on an embedded SQLite, \
                   HTTP servers over real sockets, hashing and auth in Rust, Git in a sandbox.\n\n\
-                  Without a subcommand: watch mode, at the first unfinished exercise."
+                  Without a subcommand: watch mode. It resumes at the exercise you were on; \
+                  if that one is done, at the next unfinished one; with everything done, \
+                  on the end screen."
 )]
 pub struct Args {
     /// The pack to use: the folder holding its info.toml (default: this folder or a parent).
@@ -23,6 +25,10 @@ pub struct Args {
     /// Watch files by polling instead of inotify (WSL on /mnt, network drives).
     #[arg(long)]
     pub poll: bool,
+
+    /// The editor that `e` opens in watch mode (default: $VISUAL, then $EDITOR), e.g. `code`.
+    #[arg(long, value_name = "CMD")]
+    pub edit_cmd: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -27,7 +27,13 @@ fn progress_not_saved(err: &anyhow::Error) -> ExitCode {
 pub fn dispatch(args: Args) -> Result<ExitCode> {
     let pack_dir = args.pack.as_deref();
     match args.command {
-        None => crate::watch::run(Session::open(pack_dir)?, args.poll),
+        None => crate::watch::run(
+            Session::open(pack_dir)?,
+            crate::watch::WatchOptions {
+                poll: args.poll,
+                edit_cmd: args.edit_cmd,
+            },
+        ),
         Some(Command::List) => list::run(&Session::open(pack_dir)?),
         Some(Command::Run { name, json }) => run::run(Session::open(pack_dir)?, name.as_deref(), json),
         Some(Command::Hint { name }) => hint::run(Session::open(pack_dir)?, name.as_deref()),

@@ -229,8 +229,6 @@ fn is_terminal_control(c: char) -> bool {
 }
 
 impl Stage {
-    // Shown by the watcher when the learner enters the stage.
-    #[allow(dead_code)]
     /// The stage's introduction file, if it has one, as it may be printed.
     pub fn intro_text(&self, pack: &Pack) -> Option<String> {
         let path = pack.path(self.intro.as_ref()?);

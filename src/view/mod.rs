@@ -5,4 +5,6 @@ pub mod dev_report;
 pub mod hints;
 pub mod json;
 pub mod progress;
+pub mod prose;
+pub mod screen;
 pub mod terminal;

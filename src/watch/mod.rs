@@ -1,12 +1,17 @@
 //! Watch mode: file events and key presses → "check this exercise" → redraw.
 //!
-//! One loop owns the app's state; everything else talks to it through a
-//! channel: the key reader, the file watcher, the checker thread, the
-//! background build. A save that arrives while a check runs queues exactly one
-//! more check, so the verdict on screen is always for the latest save.
+//! The decisions live in [`machine`], a pure transition function with unit
+//! tests for each transition. This module is its runtime: it turns terminal
+//! keys, file events, the checker thread's verdicts and the first build's
+//! progress into [`machine::Event`]s, and carries out the [`machine::Effect`]s
+//! the machine returns (start or cancel a check, save progress, draw).
 
+mod editor;
 mod files;
-mod screen;
+mod fingerprint;
+mod keys;
+pub mod machine;
+mod warmup;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -17,145 +22,162 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use crossterm::event::{
-    self as term_event, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-};
+use crossterm::event::KeyEvent;
 
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::check::{self, Target};
 use crate::outcome::Outcome;
 use crate::pack::Pack;
-use crate::process::Cmd;
 use crate::session::Session;
-use crate::state::State;
 use crate::terminal_guard::RawModeGuard;
 use files::{Change, FileWatcher, WatchSet};
+use machine::{BuildProgress, Effect, Event, Model};
 
 const NOT_A_TERMINAL: &str = "watch mode needs an interactive terminal.\n  \
     help: `backlings run` checks the current exercise once, `backlings check` checks them all, \
     `backlings list` shows where you are";
 
-/// Everything the loop reacts to.
+/// How the watcher was asked to run.
+pub struct WatchOptions {
+    pub poll: bool,
+    pub edit_cmd: Option<String>,
+}
+
+/// What the runtime's threads send to the loop.
 pub enum AppEvent {
     Key(KeyEvent),
     Resize,
-    FileChanged(Change),
+    FileChanged {
+        exercise: usize,
+        change: Change,
+    },
+    /// A watched folder went away or a missing one came: watch again.
+    Rearm {
+        exercise: usize,
+    },
     WatchError(String),
-    CheckDone { generation: u64, outcome: Outcome },
-    CheckAllProgress { done: usize, total: usize },
+    CheckDone {
+        ticket: u64,
+        outcome: Outcome,
+        judged: machine::Fingerprint,
+        after: machine::Fingerprint,
+    },
+    CheckAllProgress {
+        phase: String,
+        done: usize,
+        total: usize,
+    },
     CheckAllDone(Vec<(String, bool)>),
-    BackgroundDone(Result<(), String>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    Main,
-    List { selected: usize },
-    ConfirmReset,
-}
-
-pub struct JustPassed {
-    pub name: String,
-    pub solution: String,
-}
-
-/// What the screen shows, and what the loop needs to decide.
-pub struct App {
-    pub pack: Arc<Pack>,
-    pub state: State,
-    pub current: usize,
-    pub mode: Mode,
-    pub outcome: Option<Outcome>,
-    pub checking: bool,
-    pub check_started: Option<Instant>,
-    /// A save arrived during the running check: check once more when it ends.
-    pub pending: bool,
-    pub just_passed: Option<JustPassed>,
-    pub workspace_hint: Option<String>,
-    /// The current exercise's explanation, read once on arrival rather than
-    /// from disk on every redraw.
-    pub intro: String,
-    /// A transient line (an answer to a key press).
-    pub message: Option<String>,
-    /// Work going on in the background (the first build of the exercise package).
-    pub background: Option<String>,
-    /// Bumped whenever the exercise changes, so a late verdict for the previous
-    /// exercise is not shown on the new one.
-    generation: u64,
-    /// Files' content at the last check, to skip events that changed nothing.
-    last_checked_content: Option<u64>,
-    checks: Sender<CheckRequest>,
+    Build(BuildProgress),
+    BuildDone(Result<(), String>),
 }
 
 enum CheckRequest {
-    One { generation: u64, index: usize },
+    One { ticket: u64, exercise: usize },
     All,
 }
 
-pub fn run(session: Session, poll: bool) -> Result<ExitCode> {
+struct Runtime {
+    pack: Arc<Pack>,
+    watcher: FileWatcher,
+    checks: Sender<CheckRequest>,
+    keys: keys::KeyReader,
+    editor: Option<Vec<String>>,
+    hyperlinks: bool,
+    /// A change waits for quiet until then (an editor's save dance, a git
+    /// command's burst of writes).
+    deferred: Option<(usize, Instant)>,
+    /// The missing file's moment of grace was given.
+    missing_waited: bool,
+}
+
+pub fn run(session: Session, options: WatchOptions) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("{NOT_A_TERMINAL}");
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     }
-    let Session { pack, mut state } = session;
+    let Session { pack, state } = session;
     let pack = Arc::new(pack);
     let (events_tx, events) = mpsc::channel();
 
-    let mut watcher = FileWatcher::start(events_tx.clone(), poll)?;
+    let on_slow_fs = std::fs::read_to_string("/proc/self/mountinfo")
+        .ok()
+        .and_then(|info| files::fs_type_of(&info, &pack.root))
+        .filter(|fs| files::needs_polling(fs));
+    let (watcher, watch_note) = FileWatcher::start(events_tx.clone(), options.poll || on_slow_fs.is_some())?;
     let checks = start_checker(Arc::clone(&pack), events_tx.clone());
-    let background = start_first_build(&pack, events_tx.clone());
+    let building = warmup::needed(&pack);
+    if building {
+        warmup::start(&pack, events_tx.clone());
+    }
 
     // A learner's very first start: greet them with the pack's welcome.
     let first_start = state.current().is_none() && state.done_count() == 0;
     let welcome = pack.welcome.clone().filter(|_| first_start);
-    let current = state.start_index(&pack);
-    state.set_current(&pack.exercises[current].name);
-    let mut app = App {
-        pack,
-        state,
-        current,
-        mode: Mode::Main,
-        outcome: None,
-        checking: false,
-        check_started: None,
-        pending: false,
-        just_passed: None,
-        workspace_hint: None,
-        intro: String::new(),
-        message: None,
-        background,
-        generation: 0,
-        last_checked_content: None,
-        checks,
-    };
+    let mut model = Model::new(Arc::clone(&pack), state, building);
+    model.watch_note = watch_note
+        .or_else(|| {
+            on_slow_fs.map(|fs| {
+                format!(
+                    "watching by polling: the pack is on a {fs} file system, where inotify sees no changes"
+                )
+            })
+        })
+        .or_else(|| {
+            options
+                .poll
+                .then(|| "watching by polling (--poll): saves show within a second".to_string())
+        });
 
     let _raw = RawModeGuard::enter()?;
-    start_key_reader(events_tx.clone());
-    app.arrive(&mut watcher);
+    let mut runtime = Runtime {
+        pack: Arc::clone(&pack),
+        watcher,
+        checks,
+        keys: keys::KeyReader::start(events_tx.clone())?,
+        editor: editor::command(options.edit_cmd.as_deref()),
+        hyperlinks: editor::hyperlinks_supported(),
+        deferred: None,
+        missing_waited: false,
+    };
+    let effects = model.start(Instant::now());
+    let mut quit = runtime.carry_out(&mut model, effects);
     if let Some(welcome) = welcome {
-        app.message = Some(welcome.trim().to_string());
+        model.note = Some(machine::Note {
+            exercise: Some(model.current),
+            text: welcome.trim().to_string(),
+            tone: machine::Tone::Good,
+        });
     }
-    draw(&app)?;
-    let result = event_loop(&mut app, &mut watcher, &events);
+    let result = if quit {
+        Ok(())
+    } else {
+        runtime.draw(&mut model)?;
+        event_loop(&mut model, &mut runtime, &events, &mut quit)
+    };
     crate::process::kill_all();
-    let _ = app.state.save();
+    let _ = model.state.save();
     drop(_raw);
     // Leave the last screen in place and put the prompt below it.
     println!();
     println!(
         "Progress saved: {} of {} exercises done.",
-        app.state.done_count(),
-        app.pack.exercises.len()
+        model.state.done_count(),
+        model.pack.exercises.len()
     );
     result.map(|()| ExitCode::SUCCESS)
 }
 
-fn event_loop(app: &mut App, watcher: &mut FileWatcher, events: &Receiver<AppEvent>) -> Result<()> {
-    // A bare "modified" waits this long for the close-after-write that usually follows.
-    let mut deferred_change: Option<Instant> = None;
-    loop {
-        let timeout = match (deferred_change, app.checking || app.background.is_some()) {
-            (Some(at), _) => at.saturating_duration_since(Instant::now()),
+fn event_loop(
+    model: &mut Model,
+    runtime: &mut Runtime,
+    events: &Receiver<AppEvent>,
+    quit: &mut bool,
+) -> Result<()> {
+    while !*quit {
+        let busy = model.running.is_some() || model.build.is_some() || model.check_all.is_some();
+        let timeout = match (runtime.deferred, busy) {
+            (Some((_, at)), _) => at.saturating_duration_since(Instant::now()),
             // While something runs, redraw each second to show it is alive.
             (None, true) => Duration::from_secs(1),
             (None, false) => Duration::from_secs(3600),
@@ -165,334 +187,313 @@ fn event_loop(app: &mut App, watcher: &mut FileWatcher, events: &Receiver<AppEve
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
-        if deferred_change.is_some_and(|at| Instant::now() >= at) {
-            deferred_change = None;
-            app.file_changed();
+        let mut effects = Vec::new();
+        if let Some((exercise, at)) = runtime.deferred
+            && Instant::now() >= at
+        {
+            runtime.deferred = None;
+            if let Some(saved) = runtime.saved(exercise) {
+                effects.extend(model.update(saved, Instant::now()));
+            }
         }
-        match event {
-            None => {}
-            Some(AppEvent::Key(key)) if app.on_key(key, watcher) == Flow::Quit => return Ok(()),
-            Some(AppEvent::Key(_)) => {}
-            Some(AppEvent::Resize) => {}
-            Some(AppEvent::FileChanged(Change::Complete)) => {
-                deferred_change = None;
-                app.file_changed();
-            }
-            Some(AppEvent::FileChanged(Change::InProgress)) => {
-                deferred_change.get_or_insert_with(|| Instant::now() + files::QUIET_PERIOD);
-            }
-            Some(AppEvent::WatchError(err)) => {
-                app.message = Some(format!(
-                    "file watching failed: {err} — press r to re-check by hand, or restart with `backlings --poll`"
-                ));
-            }
-            Some(AppEvent::CheckDone { generation, outcome }) => app.check_done(generation, outcome, watcher),
-            Some(AppEvent::CheckAllProgress { done, total }) => {
-                app.message = Some(format!("checking all exercises… {done}/{total}"));
-            }
-            Some(AppEvent::CheckAllDone(results)) => app.check_all_done(results),
-            Some(AppEvent::BackgroundDone(result)) => {
-                app.background = None;
-                if let Err(err) = result {
-                    app.message = Some(format!("the background build failed: {err}"));
+        let event = match event {
+            None => Some(Event::Tick),
+            Some(event) => runtime.translate(model, event),
+        };
+        if let Some(event) = event {
+            effects.extend(model.update(event, Instant::now()));
+        }
+        *quit = runtime.carry_out(model, effects);
+        if !*quit {
+            runtime.draw(model)?;
+        }
+    }
+    Ok(())
+}
+
+impl Runtime {
+    /// A runtime event as the machine sees it (`None`: nothing for it yet).
+    fn translate(&mut self, model: &mut Model, event: AppEvent) -> Option<Event> {
+        Some(match event {
+            AppEvent::Key(key) => Event::Key(key),
+            AppEvent::Resize => Event::Resize,
+            AppEvent::FileChanged { exercise, change } => {
+                if exercise != model.current {
+                    return None;
+                }
+                match change {
+                    Change::Complete => {
+                        self.deferred = None;
+                        return self.saved(exercise);
+                    }
+                    Change::InProgress => {
+                        // Trailing: a burst waits for its end.
+                        self.deferred = Some((exercise, Instant::now() + files::QUIET_PERIOD));
+                        return None;
+                    }
                 }
             }
-        }
-        draw(app)?;
+            AppEvent::Rearm { exercise } => {
+                if exercise == model.current {
+                    self.follow(model, exercise);
+                    // What was written before the new watch began is seen now.
+                    self.deferred = Some((exercise, Instant::now() + files::QUIET_PERIOD));
+                }
+                return None;
+            }
+            AppEvent::WatchError(err) => {
+                // inotify lost events or its queue overflowed: poll from now on.
+                if !self.watcher.is_polling() && self.watcher.switch_to_polling().is_ok() {
+                    self.follow(model, model.current);
+                    Event::WatchTrouble(files::polling_note(&format!("inotify: {err}")))
+                } else {
+                    Event::WatchTrouble(format!(
+                        "file watching failed: {err} — press r to re-check by hand"
+                    ))
+                }
+            }
+            AppEvent::CheckDone {
+                ticket,
+                outcome,
+                judged,
+                after,
+            } => Event::CheckDone {
+                ticket,
+                outcome,
+                judged,
+                after,
+            },
+            AppEvent::CheckAllProgress { phase, done, total } => {
+                Event::CheckAllProgress { phase, done, total }
+            }
+            AppEvent::CheckAllDone(results) => Event::CheckAllDone(results),
+            AppEvent::Build(progress) => Event::BuildProgress(progress),
+            AppEvent::BuildDone(result) => Event::BuildDone(result),
+        })
     }
-}
 
-#[derive(PartialEq, Eq)]
-enum Flow {
-    Continue,
-    Quit,
-}
-
-impl App {
-    fn exercise(&self) -> &crate::pack::Exercise {
-        &self.pack.exercises[self.current]
-    }
-
-    /// The learner arrives at `self.current`: set it up, watch it, check it.
-    fn arrive(&mut self, watcher: &mut FileWatcher) {
-        self.generation += 1;
-        self.outcome = None;
-        self.pending = false;
-        self.checking = false;
-        self.last_checked_content = None;
-        self.mode = Mode::Main;
+    /// The files of `exercise` changed: hash them for the machine. A file
+    /// that is gone may be an editor's save in progress: it gets a moment to
+    /// come back before the check says it is missing.
+    fn saved(&mut self, exercise: usize) -> Option<Event> {
         let pack = Arc::clone(&self.pack);
-        let exercise = &pack.exercises[self.current];
-        self.state.set_current(&exercise.name);
-        let _ = self.state.save();
-        if let Err(err) = check::prepare(&pack, exercise) {
-            self.message = Some(format!("could not prepare {}: {err:#}", exercise.name));
-        }
-        self.workspace_hint = check::workspace_hint(&pack, exercise);
-        self.intro = exercise.intro_text(&pack);
-        if let Err(err) = watcher.follow(WatchSet::new(check::watched_paths(&pack, exercise))) {
-            self.message = Some(format!("{err:#}"));
-        }
-        self.start_check();
-    }
-
-    fn start_check(&mut self) {
-        if self.checking {
-            self.pending = true;
-            return;
-        }
-        self.checking = true;
-        self.check_started = Some(Instant::now());
-        self.last_checked_content = self.content_fingerprint();
-        let _ = self.checks.send(CheckRequest::One {
-            generation: self.generation,
-            index: self.current,
-        });
-    }
-
-    fn file_changed(&mut self) {
-        if self.checking {
-            self.pending = true;
-            return;
-        }
-        // Editors often write twice per save, or touch without changing: only
-        // a change of content deserves a new verdict.
-        let now = self.content_fingerprint();
-        if now.is_some() && now == self.last_checked_content && self.outcome.is_some() {
-            return;
-        }
-        self.start_check();
-    }
-
-    /// A hash of the exercise's files (None for kinds without files, whose
-    /// state lives elsewhere: always re-check those).
-    fn content_fingerprint(&self) -> Option<u64> {
-        use std::hash::{Hash, Hasher};
-        let exercise = self.exercise();
-        if self.workspace_hint.is_some() || exercise.files.is_empty() {
+        let ex = &pack.exercises[exercise];
+        if fingerprint::file_missing(&pack, ex) && !self.missing_waited {
+            self.missing_waited = true;
+            self.deferred = Some((exercise, Instant::now() + files::MISSING_GRACE));
             return None;
         }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for file in &exercise.files {
-            std::fs::read(self.pack.path(file)).ok().hash(&mut hasher);
-        }
-        Some(hasher.finish())
+        self.missing_waited = false;
+        Some(Event::Saved {
+            exercise,
+            fingerprint: fingerprint::of(&pack, ex),
+        })
     }
 
-    fn check_done(&mut self, generation: u64, outcome: Outcome, watcher: &mut FileWatcher) {
-        if generation != self.generation {
-            return;
-        }
-        self.checking = false;
-        if self.pending {
-            // The verdict is for an older save: show it, but check again.
-            self.pending = false;
-            self.outcome = Some(outcome);
-            self.start_check();
-            return;
-        }
-        let name = self.exercise().name.clone();
-        let passed = outcome.status.passed();
-        let was_done = self.state.is_done(&name);
-        self.outcome = Some(outcome);
-        if !passed {
-            return;
-        }
-        self.state.set_done(&name, true);
-        let _ = self.state.save();
-        if was_done {
-            return;
-        }
-        // A first pass: move on by itself, keeping a line about what passed.
-        self.just_passed = Some(JustPassed {
-            name: name.clone(),
-            solution: self.exercise().solution.display().to_string(),
-        });
-        match self.state.next_unfinished(&self.pack, self.current + 1) {
-            Some(next) => {
-                self.current = next;
-                self.arrive(watcher);
-            }
-            None => {
-                self.message = Some(
-                    "Every exercise is done. Well played — that is a backend roadmap behind you.".into(),
+    fn follow(&mut self, model: &mut Model, exercise: usize) {
+        let pack = Arc::clone(&self.pack);
+        let set = WatchSet::new(check::watched_paths(&pack, &pack.exercises[exercise]));
+        match self.watcher.follow(exercise, set) {
+            Ok(Some(note)) => model.watch_note = Some(note),
+            Ok(None) => {}
+            Err(err) => {
+                model.update(
+                    Event::WatchTrouble(format!("{err:#} — press r to re-check by hand")),
+                    Instant::now(),
                 );
             }
         }
     }
 
-    fn check_all_done(&mut self, results: Vec<(String, bool)>) {
-        let passed = results.iter().filter(|(_, ok)| *ok).count();
-        for (name, ok) in &results {
-            self.state.set_done(name, *ok);
-        }
-        let _ = self.state.save();
-        self.message = Some(format!(
-            "check all: {passed} of {} exercises pass (`backlings check` shows the details)",
-            results.len()
-        ));
-    }
-
-    fn on_key(&mut self, key: KeyEvent, watcher: &mut FileWatcher) -> Flow {
-        if key.kind != KeyEventKind::Press {
-            return Flow::Continue;
-        }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'd')) {
-            return Flow::Quit;
-        }
-        match self.mode.clone() {
-            Mode::ConfirmReset => {
-                self.mode = Mode::Main;
-                if key.code == KeyCode::Char('y') {
+    /// Do what the machine asked; returns true to quit.
+    fn carry_out(&mut self, model: &mut Model, effects: Vec<Effect>) -> bool {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Arrive {
+                    exercise: index,
+                    from,
+                } => {
                     let pack = Arc::clone(&self.pack);
-                    let exercise = &pack.exercises[self.current];
-                    match check::reset(&pack, exercise) {
-                        Ok(what) => {
-                            self.state.set_done(&exercise.name, false);
-                            let _ = self.state.save();
-                            self.message = Some(what);
-                            self.arrive(watcher);
-                        }
-                        Err(err) => self.message = Some(format!("reset failed: {err:#}")),
-                    }
-                } else {
-                    self.message = Some("reset cancelled".into());
+                    let exercise = &pack.exercises[index];
+                    // Entering a stage (not a move within one): its introduction.
+                    let stage_intro = from
+                        .is_none_or(|from| pack.exercises[from].stage != exercise.stage)
+                        .then(|| pack.stage(&exercise.stage).and_then(|s| s.intro_text(&pack)))
+                        .flatten();
+                    let problem = check::prepare(&pack, exercise)
+                        .err()
+                        .map(|err| format!("could not prepare {}: {err:#}", exercise.name));
+                    self.deferred = None;
+                    self.follow(model, index);
+                    let more = model.update(
+                        Event::Arrived {
+                            exercise: index,
+                            intro: exercise.intro_text(&pack),
+                            stage_intro,
+                            workspace: check::workspace_hint(&pack, exercise),
+                            problem,
+                        },
+                        Instant::now(),
+                    );
+                    queue.extend(more);
                 }
-                Flow::Continue
-            }
-            Mode::List { selected } => {
-                let last = self.pack.exercises.len().saturating_sub(1);
-                match key.code {
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.mode = Mode::List {
-                            selected: selected.saturating_sub(1),
-                        }
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        self.mode = Mode::List {
-                            selected: (selected + 1).min(last),
-                        }
-                    }
-                    KeyCode::PageUp => {
-                        self.mode = Mode::List {
-                            selected: selected.saturating_sub(10),
-                        }
-                    }
-                    KeyCode::PageDown => {
-                        self.mode = Mode::List {
-                            selected: (selected + 10).min(last),
-                        }
-                    }
-                    KeyCode::Home => self.mode = Mode::List { selected: 0 },
-                    KeyCode::End => self.mode = Mode::List { selected: last },
-                    KeyCode::Enter => {
-                        self.just_passed = None;
-                        self.message = None;
-                        self.current = selected;
-                        self.arrive(watcher);
-                    }
-                    KeyCode::Esc | KeyCode::Char('q' | 'l') => self.mode = Mode::Main,
-                    _ => {}
+                Effect::StartCheck { ticket, exercise } => {
+                    let _ = self.checks.send(CheckRequest::One { ticket, exercise });
                 }
-                Flow::Continue
-            }
-            Mode::Main => {
-                self.message = None;
-                match key.code {
-                    KeyCode::Char('q') | KeyCode::Esc => return Flow::Quit,
-                    KeyCode::Char('n') => self.next(watcher),
-                    KeyCode::Char('h') => {
-                        let exercise = self.exercise();
-                        let (name, total) = (exercise.name.clone(), exercise.hints.len());
-                        let before = self.state.hints_shown(&name);
-                        let shown = self.state.reveal_hint(&name, total);
-                        let _ = self.state.save();
-                        if shown == before {
-                            self.message = Some("That was the last hint.".into());
-                        }
-                    }
-                    KeyCode::Char('l') => {
-                        self.mode = Mode::List {
-                            selected: self.current,
-                        }
-                    }
-                    KeyCode::Char('r') => {
-                        self.last_checked_content = None;
-                        self.start_check();
-                    }
-                    KeyCode::Char('x') => self.mode = Mode::ConfirmReset,
-                    KeyCode::Char('c') => {
-                        self.message = Some("checking all exercises…".into());
-                        let _ = self.checks.send(CheckRequest::All);
-                    }
-                    _ => {}
+                // Safe: the machine asks only when the check is all that runs.
+                Effect::CancelCheck => crate::process::kill_all(),
+                Effect::CheckAll => {
+                    let _ = self.checks.send(CheckRequest::All);
                 }
-                Flow::Continue
+                Effect::Reset(index) => {
+                    let pack = Arc::clone(&self.pack);
+                    let result = check::reset(&pack, &pack.exercises[index]).map_err(|e| format!("{e:#}"));
+                    queue.extend(model.update(
+                        Event::ResetDone {
+                            exercise: index,
+                            result,
+                        },
+                        Instant::now(),
+                    ));
+                }
+                Effect::SaveState => {
+                    if let Err(err) = model.state.save() {
+                        model.note = Some(machine::Note {
+                            exercise: None,
+                            text: format!("progress could not be saved: {err:#}"),
+                            tone: machine::Tone::Warning,
+                        });
+                    }
+                }
+                Effect::OpenEditor(index) => self.open_editor(model, index),
+                Effect::Suspend => self.suspend(),
+                Effect::Quit => return true,
             }
         }
+        false
     }
 
-    fn next(&mut self, watcher: &mut FileWatcher) {
-        let name = self.exercise().name.clone();
-        let passed_now = self.outcome.as_ref().is_some_and(|o| o.status.passed());
-        if !passed_now && !self.state.is_done(&name) {
-            self.message = Some("Finish this exercise first (or press l to pick another one).".into());
+    fn open_editor(&mut self, model: &mut Model, index: usize) {
+        let Some(words) = self.editor.clone() else {
+            model.note = Some(machine::Note {
+                exercise: Some(index),
+                text: editor::NO_EDITOR.into(),
+                tone: machine::Tone::Info,
+            });
             return;
+        };
+        let pack = Arc::clone(&self.pack);
+        let exercise = &pack.exercises[index];
+        // The file to edit; a git exercise without one: its sandbox.
+        let target = exercise.files.first().map(|f| pack.path(f)).or_else(|| {
+            check::watched_paths(&pack, exercise)
+                .into_iter()
+                .find(|(_, recursive)| *recursive)
+                .map(|(p, _)| p)
+        });
+        let Some(target) = target else { return };
+        let result = self.with_terminal_handed_over(|| editor::open(&words, &target));
+        if let Err(err) = result {
+            model.note = Some(machine::Note {
+                exercise: Some(index),
+                text: format!("{err:#}"),
+                tone: machine::Tone::Warning,
+            });
         }
-        let next = self
-            .state
-            .next_unfinished(&self.pack, self.current + 1)
-            .filter(|&i| i != self.current)
-            .unwrap_or((self.current + 1) % self.pack.exercises.len());
-        self.just_passed = None;
-        self.current = next;
-        self.arrive(watcher);
     }
-}
 
-fn draw(app: &App) -> Result<()> {
-    let (width, height) = screen::terminal_size();
-    let lines = screen::render(app, width, height);
-    let mut out = std::io::stdout().lock();
-    // Overwrite from the top-left corner, clearing each line's rest and what is
-    // below the last line: no flicker, no scrolling.
-    write!(out, "\x1b[H")?;
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            write!(out, "\r\n")?;
-        }
-        write!(out, "{line}\x1b[K")?;
+    /// Ctrl-Z: give the terminal back and stop, as any program does; `fg`
+    /// resumes here and the screen is drawn again.
+    fn suspend(&mut self) {
+        self.with_terminal_handed_over(|| {
+            let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+        });
     }
-    write!(out, "\x1b[J")?;
-    out.flush()?;
-    Ok(())
-}
 
-fn start_key_reader(events: Sender<AppEvent>) {
-    thread::spawn(move || {
-        loop {
-            let event = match term_event::read() {
-                Ok(TermEvent::Key(key)) => AppEvent::Key(key),
-                Ok(TermEvent::Resize(..)) => AppEvent::Resize,
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if events.send(event).is_err() {
-                break;
+    /// Stop reading keys, leave raw mode, run `f`, then take the terminal back.
+    fn with_terminal_handed_over<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        self.keys.pause();
+        crate::terminal_guard::restore_terminal();
+        let mut out = std::io::stdout();
+        let _ = write!(out, "\x1b[H\x1b[2J");
+        let _ = out.flush();
+        let result = f();
+        let _ = crossterm::terminal::enable_raw_mode();
+        let _ = write!(out, "\x1b[2J");
+        self.keys.resume();
+        result
+    }
+
+    fn draw(&mut self, model: &mut Model) -> Result<()> {
+        let (width, height) = terminal_size();
+        let frame = crate::view::screen::render(model, width, height, Instant::now());
+        model.update(
+            Event::Drawn {
+                max_scroll: frame.max_scroll,
+                page: frame.page,
+            },
+            Instant::now(),
+        );
+        let mut out = std::io::stdout().lock();
+        // Overwrite from the top-left corner, clearing each line's rest and what is
+        // below the last line: no flicker, no scrolling.
+        write!(out, "\x1b[H")?;
+        for (i, line) in frame.lines.iter().enumerate() {
+            if i > 0 {
+                write!(out, "\r\n")?;
             }
+            let line = if self.hyperlinks {
+                link_paths(line, &frame.links)
+            } else {
+                line.clone()
+            };
+            write!(out, "{line}\x1b[K")?;
         }
-    });
+        write!(out, "\x1b[J")?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
-/// The checker thread: one check at a time, in the order asked.
+fn link_paths(line: &str, links: &[(String, std::path::PathBuf)]) -> String {
+    let mut line = line.to_string();
+    for (text, target) in links {
+        if line.contains(text.as_str()) {
+            line = line.replacen(text.as_str(), &editor::hyperlink(text, target), 1);
+        }
+    }
+    line
+}
+
+/// The terminal's size, with sane fallbacks (a size of 0 happens under some
+/// CI terminals and must not panic anything).
+fn terminal_size() -> (usize, usize) {
+    match crossterm::terminal::size() {
+        Ok((cols, rows)) if cols > 0 && rows > 0 => (cols as usize, rows as usize),
+        _ => (80, 24),
+    }
+}
+
+/// The checker thread: one check at a time, in the order asked. Each verdict
+/// carries the hash of the files before and after its check, so the loop
+/// can tell whether it still judges what is on disk.
 fn start_checker(pack: Arc<Pack>, events: Sender<AppEvent>) -> Sender<CheckRequest> {
     let (tx, rx) = mpsc::channel::<CheckRequest>();
     thread::spawn(move || {
         for request in rx {
             let event = match request {
-                CheckRequest::One { generation, index } => {
-                    let outcome = check::check(&pack, &pack.exercises[index], Target::Learner);
-                    AppEvent::CheckDone { generation, outcome }
+                CheckRequest::One { ticket, exercise } => {
+                    let exercise = &pack.exercises[exercise];
+                    let judged = fingerprint::of(&pack, exercise);
+                    let outcome = check::check(&pack, exercise, Target::Learner);
+                    let after = fingerprint::of(&pack, exercise);
+                    AppEvent::CheckDone {
+                        ticket,
+                        outcome,
+                        judged,
+                        after,
+                    }
                 }
                 CheckRequest::All => {
                     // The batch engine: one cargo build for every rust and
@@ -531,61 +532,33 @@ struct WatchObserver {
 }
 
 impl WatchObserver {
-    fn send(&self, done: usize) {
+    fn send(&self, phase: &str) {
         let total = self.total.load(Ordering::Relaxed);
+        let done = self.done.load(Ordering::Relaxed);
         let events = self
             .events
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = events.send(AppEvent::CheckAllProgress { done, total });
+        let _ = events.send(AppEvent::CheckAllProgress {
+            phase: phase.to_string(),
+            done,
+            total,
+        });
     }
 }
 
 impl batch::Observer for WatchObserver {
-    fn step(&self, _what: &str) {
-        self.send(0);
+    fn step(&self, what: &str) {
+        self.send(what);
     }
 
     fn checking(&self, total: usize) {
         self.total.store(total, Ordering::Relaxed);
-        self.send(0);
+        self.send("checking");
     }
 
     fn finished(&self, _job: &Job<'_>, _outcome: &Outcome) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        self.send(done);
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.send("checking");
     }
-}
-
-/// On the first start (no build of the exercise package yet), build its
-/// dependencies in the background so the first Rust exercise does not sit on a
-/// cold build. SQL and git checks go on meanwhile; a Rust check simply waits
-/// for cargo's lock.
-fn start_first_build(pack: &Pack, events: Sender<AppEvent>) -> Option<String> {
-    let manifest = pack.exercise_manifest();
-    if !manifest.is_file() || pack.root.join("exercises/target/debug").exists() {
-        return None;
-    }
-    thread::spawn(move || {
-        let result = Cmd::new("cargo")
-            .args(["build", "--tests", "--keep-going", "--quiet", "--manifest-path"])
-            .arg(&manifest)
-            .timeout(check::rust::BUILD_TIMEOUT)
-            .output_cap(256 * 1024)
-            .run();
-        // Starters do not compile until they are solved: only a cargo that
-        // could not run at all (no network for the first download) is an error.
-        let outcome = match result {
-            Ok(done) if done.stderr.text().contains("failed to download") => {
-                Err("cargo could not download the dependencies (no network?)".to_string())
-            }
-            Ok(_) => Ok(()),
-            Err(err) => Err(format!("{err:#}")),
-        };
-        let _ = events.send(AppEvent::BackgroundDone(outcome));
-    });
-    Some(
-        "building the exercise package's dependencies in the background (first run only, a minute or two)"
-            .into(),
-    )
 }
