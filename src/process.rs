@@ -542,6 +542,21 @@ pub fn become_subreaper() {
     let _ = tree::become_subreaper();
 }
 
+/// Run a program that needs the learner's terminal (their editor): it gets
+/// stdin and the foreground, which [`Cmd`] withholds from every other child by
+/// design, and the caller waits for it. No time limit: the learner decides
+/// when they are done editing. The one child not started through [`Cmd`].
+pub fn run_in_terminal(
+    program: &str,
+    args: &[String],
+    target: &Path,
+) -> io::Result<ExitStatus> {
+    std::process::Command::new(program)
+        .args(args)
+        .arg(target)
+        .status()
+}
+
 /// Kill every child the runner has started and not yet reaped, with
 /// everything they started. For quitting the watcher and for main's signal
 /// handler. Touches nothing but processes (no terminal state).

@@ -1,10 +1,10 @@
 //! `e`: open the current exercise's file (or a git exercise's sandbox) in the
 //! learner's editor: `--edit-cmd`, else `$VISUAL`, else `$EDITOR`.
 //!
-//! The one child process not started through `process::Cmd`, on purpose: a
-//! terminal editor needs the terminal (stdin, and being in the foreground
-//! process group), which `Cmd` takes away from every child by design. The
-//! watcher hands the terminal over and waits for the editor to exit.
+//! A terminal editor needs the terminal (stdin, the foreground), which
+//! `process::Cmd` takes away from every child by design: it is started with
+//! `process::run_in_terminal`, and the watcher hands the terminal over and
+//! waits for the editor to exit.
 
 use std::path::Path;
 
@@ -28,10 +28,7 @@ pub fn open(words: &[String], target: &Path) -> Result<()> {
     let Some((program, args)) = words.split_first() else {
         bail!("{NO_EDITOR}");
     };
-    let status = std::process::Command::new(program)
-        .args(args)
-        .arg(target)
-        .status()
+    let status = crate::process::run_in_terminal(program, args, target)
         .with_context(|| format!("could not start the editor `{}`", words.join(" ")))?;
     if !status.success() {
         bail!("the editor `{}` ended with {status}", words.join(" "));
