@@ -546,11 +546,7 @@ pub fn become_subreaper() {
 /// stdin and the foreground, which [`Cmd`] withholds from every other child by
 /// design, and the caller waits for it. No time limit: the learner decides
 /// when they are done editing. The one child not started through [`Cmd`].
-pub fn run_in_terminal(
-    program: &str,
-    args: &[String],
-    target: &Path,
-) -> io::Result<ExitStatus> {
+pub fn run_in_terminal(program: &str, args: &[String], target: &Path) -> io::Result<ExitStatus> {
     std::process::Command::new(program)
         .args(args)
         .arg(target)

@@ -407,3 +407,43 @@ fn progress_that_cannot_be_written_still_shows_the_verdict_and_the_failure() {
     assert!(doc["exercises"].as_array().is_some_and(|a| a.len() == 22));
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn an_exercise_can_raise_its_memory_limit_within_bounds() {
+    let pack = pack_copy("faults");
+    let info_path = pack.path().join("info.toml");
+    let info = fs::read_to_string(&info_path).unwrap();
+    let raised = info.replacen(
+        "hints = [\"Use less memory.\"]",
+        "hints = [\"Use less memory.\"]\nmemory_mb = 4096",
+        1,
+    );
+    fs::write(&info_path, &raised).unwrap();
+    // The starter's 1.7 GB fits under 4 GiB.
+    let out = backlings(pack.path())
+        .args(["run", "hog"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&out),
+        stderr_of(&out)
+    );
+    let refused = info.replacen(
+        "hints = [\"Use less memory.\"]",
+        "hints = [\"Use less memory.\"]\nmemory_mb = 5",
+        1,
+    );
+    fs::write(&info_path, refused).unwrap();
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("memory_mb = 5 is out of range"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(stderr_of(&out).contains("info.toml:31:13"), "{}", stderr_of(&out));
+}

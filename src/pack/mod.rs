@@ -72,6 +72,8 @@ pub struct Exercise {
     pub solution: PathBuf,
     pub hints: Vec<String>,
     pub timeout: Duration,
+    /// Memory the learner's programs may take, in bytes (`memory_mb`).
+    pub memory_limit: u64,
     /// Explanation shown above the exercise; when info.toml has none, the
     /// leading comment of the main file is used.
     pub intro: Option<String>,

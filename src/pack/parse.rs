@@ -53,6 +53,7 @@ struct RawExercise {
     solution: Option<Spanned<String>>,
     hints: Spanned<Vec<Spanned<String>>>,
     timeout_secs: Option<Spanned<f64>>,
+    memory_mb: Option<Spanned<i64>>,
     intro: Option<String>,
     after: Option<String>,
     link: Option<Spanned<String>>,
@@ -279,6 +280,7 @@ impl<'r> ExerciseReader<'r, '_> {
         let solution = self.solution(reader, &raw, &name, &files);
         let hints = self.hints(&raw.hints, &name);
         let timeout = self.timeout(raw.timeout_secs.as_ref());
+        let memory_limit = self.memory(raw.memory_mb.as_ref());
         self.link(raw.link.as_ref());
         let spec = self.kind_table(reader, tables, &files, &name, entry_span)?;
         Some(Exercise {
@@ -289,6 +291,7 @@ impl<'r> ExerciseReader<'r, '_> {
             solution,
             hints,
             timeout,
+            memory_limit,
             intro: raw.intro.as_deref().map(printable),
             after: raw.after.map(|a| printable(a.trim())),
             link: raw.link.map(|l| printable(l.get_ref())),
@@ -467,6 +470,22 @@ impl<'r> ExerciseReader<'r, '_> {
                     "use a number of seconds above 0 and at most 600, e.g. `timeout_secs = 20`",
                 );
                 DEFAULT_TIMEOUT
+            }
+        }
+    }
+
+    fn memory(&mut self, raw: Option<&Spanned<i64>>) -> u64 {
+        const MB: u64 = 1024 * 1024;
+        match raw {
+            None => crate::process::DEFAULT_MEMORY_LIMIT,
+            Some(m) if (16..=65_536).contains(m.get_ref()) => *m.get_ref() as u64 * MB,
+            Some(m) => {
+                self.at(
+                    m.span(),
+                    format!("memory_mb = {} is out of range", m.get_ref()),
+                    "give the learner's programs 16 to 65536 MiB, e.g. `memory_mb = 2048`",
+                );
+                crate::process::DEFAULT_MEMORY_LIMIT
             }
         }
     }

@@ -155,7 +155,7 @@ fn unit_tests(
     let mut outcome = rust::run_tests(
         &ExercisePackage::in_pack(&pack.root),
         &harness,
-        exercise.timeout,
+        rust::Limits::of(exercise),
         env,
         &expected,
     )?;
@@ -178,6 +178,7 @@ fn converse(
 ) -> Result<Outcome> {
     let cwd = ExercisePackage::in_pack(&pack.root).dir;
     let base = vars.clone();
+    let memory = exercise.memory_limit;
     let launch = move |port: u16| {
         let mut vars = base.clone();
         vars.set_port(port);
@@ -188,6 +189,7 @@ fn converse(
                 .iter()
                 .map(|(key, value)| (key.clone(), vars.text(value.get_ref())))
                 .collect(),
+            memory,
         }
     };
     let server = match Server::start(program, &cwd, &launch, spec.startup())? {

@@ -58,6 +58,8 @@ pub enum StartFailure {
 pub struct Launch {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// The exercise's memory limit for the server (`memory_mb`).
+    pub memory: u64,
 }
 
 /// How long a server seen on `[::1]` only may take to bind 127.0.0.1 too
@@ -81,9 +83,9 @@ impl Server {
                 .env("PORT", port.to_string())
                 .env("BACKLINGS_SEED", crate::check::seed().to_string())
                 .output_cap(OUTPUT_CAP)
-                .memory_limit(crate::process::DEFAULT_MEMORY_LIMIT)
                 .merge_stderr();
             let launch = launch(port);
+            cmd = cmd.memory_limit(launch.memory);
             cmd = cmd.args(launch.args);
             for (key, value) in launch.env {
                 cmd = cmd.env(key, value);

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use regex::Regex;
 
-use super::program::program_command;
+use super::program::{Limits, program_command};
 use crate::check::Target;
 use crate::exercise_package::ExercisePackage;
 use crate::outcome::{Detail, Outcome};
@@ -25,11 +25,12 @@ const SHOULD_PANIC: &str = " - should panic";
 pub fn run_tests(
     package: &ExercisePackage,
     executable: &Path,
-    timeout: Duration,
+    limits: Limits,
     env: &BTreeMap<String, String>,
     expected: &[String],
 ) -> Result<Outcome> {
-    let done = program_command(package, executable, env)
+    let timeout = limits.time;
+    let done = program_command(package, executable, env, limits.memory)
         .args(["--color", "always"])
         .timeout(timeout)
         .merge_stderr()

@@ -31,6 +31,7 @@ use super::Target;
 use crate::exercise_package::{self, BuildReport, ExercisePackage, Form, LintReport};
 use crate::outcome::{Detail, Excerpt, Outcome};
 use crate::pack::{Exercise, Pack, SpecContext};
+pub use program::Limits;
 use program::{Ran, run_program};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -145,10 +146,16 @@ pub fn check_with(
     let mut outcome = match spec.mode {
         Mode::Test => {
             let expected = expected_tests(pack, exercise, target);
-            let tests = run_tests(&package, &executables[0], exercise.timeout, &spec.env, &expected)?;
+            let tests = run_tests(
+                &package,
+                &executables[0],
+                Limits::of(exercise),
+                &spec.env,
+                &expected,
+            )?;
             match executables.get(1) {
                 Some(program) if tests.status.passed() => {
-                    match run_program(&package, program, exercise.timeout, &spec.env)? {
+                    match run_program(&package, program, Limits::of(exercise), &spec.env)? {
                         Ran::Passed(_) => tests,
                         Ran::Failed { mut outcome, panic } => {
                             outcome.message = match panic {
@@ -165,7 +172,7 @@ pub fn check_with(
                 _ => tests,
             }
         }
-        Mode::Run => match run_program(&package, &executables[0], exercise.timeout, &spec.env)? {
+        Mode::Run => match run_program(&package, &executables[0], Limits::of(exercise), &spec.env)? {
             Ran::Passed(outcome) | Ran::Failed { outcome, .. } => outcome,
         },
     };

@@ -13,8 +13,30 @@ use crate::exercise_package::ExercisePackage;
 use crate::outcome::{Detail, Outcome};
 use crate::process::{Cmd, Finished};
 
+/// The limits a learner's program runs under: the exercise's time limit
+/// (`timeout_secs`) and memory limit (`memory_mb`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub time: Duration,
+    pub memory: u64,
+}
+
+impl Limits {
+    pub fn of(exercise: &crate::pack::Exercise) -> Limits {
+        Limits {
+            time: exercise.timeout,
+            memory: exercise.memory_limit,
+        }
+    }
+}
+
 /// The command that runs `executable` as the checks do.
-pub fn program_command(package: &ExercisePackage, executable: &Path, env: &BTreeMap<String, String>) -> Cmd {
+pub fn program_command(
+    package: &ExercisePackage,
+    executable: &Path,
+    env: &BTreeMap<String, String>,
+    memory: u64,
+) -> Cmd {
     // No backtraces unless the exercise asks for them (its `env`): a verdict
     // must not depend on the learner's shell, and a panicking test that prints
     // a backtrace takes ~100 ms instead of ~2 ms to finish.
@@ -22,7 +44,7 @@ pub fn program_command(package: &ExercisePackage, executable: &Path, env: &BTree
         .cwd(&package.dir)
         .env("BACKLINGS_SEED", crate::check::seed().to_string())
         .env("RUST_BACKTRACE", "0")
-        .memory_limit(crate::process::DEFAULT_MEMORY_LIMIT);
+        .memory_limit(memory);
     for (key, value) in env {
         cmd = cmd.env(key, value);
     }
@@ -43,10 +65,11 @@ pub enum Ran {
 pub fn run_program(
     package: &ExercisePackage,
     executable: &Path,
-    timeout: Duration,
+    limits: Limits,
     env: &BTreeMap<String, String>,
 ) -> Result<Ran> {
-    let done = program_command(package, executable, env)
+    let timeout = limits.time;
+    let done = program_command(package, executable, env, limits.memory)
         .timeout(timeout)
         .merge_stderr()
         .run()?;
