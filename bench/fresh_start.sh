@@ -20,6 +20,6 @@ done
 on_screen=$(date +%s.%N)
 printf 'clone → first exercise on screen: %.1f s\n' "$(echo "$on_screen - $start" | bc)"
 # How long the background build of the exercise package then takes.
-while tmux capture-pane -p -t fresh | grep -q "in the background"; do sleep 0.5; done
+while tmux capture-pane -p -t fresh | grep -q "first build"; do sleep 0.5; done
 printf 'clone → background build of the exercise package done: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 tmux send-keys -t fresh q
