@@ -435,22 +435,25 @@ impl Runtime {
             },
             Instant::now(),
         );
-        let mut out = std::io::stdout().lock();
         // Overwrite from the top-left corner, clearing each line's rest and what is
-        // below the last line: no flicker, no scrolling.
-        write!(out, "\x1b[H")?;
+        // below the last line: no flicker, no scrolling. The frame goes out in one
+        // write, so a terminal (or a test reading the pty) never shows half of it
+        // (stdout's line buffering would send it line by line).
+        let mut buffer = String::from("\x1b[H");
         for (i, line) in frame.lines.iter().enumerate() {
             if i > 0 {
-                write!(out, "\r\n")?;
+                buffer.push_str("\r\n");
             }
-            let line = if self.hyperlinks {
-                link_paths(line, &frame.links)
+            if self.hyperlinks {
+                buffer.push_str(&link_paths(line, &frame.links));
             } else {
-                line.clone()
-            };
-            write!(out, "{line}\x1b[K")?;
+                buffer.push_str(line);
+            }
+            buffer.push_str("\x1b[K");
         }
-        write!(out, "\x1b[J")?;
+        buffer.push_str("\x1b[J");
+        let mut out = std::io::stdout().lock();
+        out.write_all(buffer.as_bytes())?;
         out.flush()?;
         Ok(())
     }
