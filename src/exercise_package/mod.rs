@@ -277,29 +277,27 @@ impl ExercisePackage {
         Ok(LintReport::parse(&done, &self.relocate()))
     }
 
-    /// The watcher's first-start build, in the background: every learner
-    /// target's test harness (what most checks need), which builds every
-    /// dependency on the way. Starters that do not compile yet are expected.
-    /// JSON messages (`compiler-artifact` per finished unit) let the watcher
-    /// show cargo's progress; `--quiet` keeps cargo's own lines off stderr.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the watcher's warm-up moves onto this module next")
-    )]
-    pub fn warm_up_command(&self) -> Cmd {
-        Cmd::new("cargo")
-            .args([
-                "build",
-                "--tests",
-                "--keep-going",
-                "--message-format=json",
-                "--quiet",
-            ])
-            .arg("--manifest-path")
-            .arg(&self.manifest)
-            .env("CARGO_TARGET_DIR", &self.target_dir)
-            .timeout(BUILD_TIMEOUT)
-            .output_cap(BUILD_OUTPUT_CAP)
+    /// cargo's arguments for the watcher's first-start build, in the
+    /// background: every learner target's test harness (what most checks
+    /// need), which builds every dependency on the way. Starters that do not
+    /// compile yet are expected. JSON messages (`compiler-artifact` per
+    /// finished unit) let the watcher show cargo's progress; `--quiet` keeps
+    /// cargo's own lines off stderr. The watcher runs them with stdout in a
+    /// file it reads as cargo goes (`watch::warmup`), in [`Self::target_dir`].
+    pub fn warm_up_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = [
+            "build",
+            "--tests",
+            "--keep-going",
+            "--message-format=json",
+            "--quiet",
+            "--manifest-path",
+        ]
+        .into_iter()
+        .map(Into::into)
+        .collect();
+        args.push(self.manifest.clone().into_os_string());
+        args
     }
 }
 
@@ -355,7 +353,7 @@ mod tests {
             package.build_one_command("a", Form::Harness),
             package.build_one_command("a", Form::Program),
             package.clippy_command(names),
-            package.warm_up_command(),
+            Cmd::new("cargo").args(package.warm_up_args()),
         ] {
             let shown = cmd.display();
             assert!(
@@ -364,8 +362,8 @@ mod tests {
             );
         }
         assert!(
-            package
-                .warm_up_command()
+            Cmd::new("cargo")
+                .args(package.warm_up_args())
                 .display()
                 .contains("--message-format=json")
         );

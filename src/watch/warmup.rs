@@ -23,26 +23,10 @@ use crate::process::Cmd;
 
 const REFRESH: Duration = Duration::from_millis(250);
 
-/// The warm-up's cargo arguments: those of
-/// `ExercisePackage::warm_up_command`, which cannot be used whole because
-/// `Cmd` hands stdout over only at the end (a `Cmd` option sending stdout to
-/// a file would let this module take that command as it is).
+/// The warm-up's cargo arguments, as the exercise package gives them;
 /// `--message-format=json` on stdout is what the progress is counted from.
 pub fn warm_up_args(pack: &Pack) -> Vec<OsString> {
-    let package = ExercisePackage::in_pack(&pack.root);
-    let mut args: Vec<OsString> = [
-        "build",
-        "--tests",
-        "--keep-going",
-        "--message-format=json",
-        "--quiet",
-        "--manifest-path",
-    ]
-    .into_iter()
-    .map(OsString::from)
-    .collect();
-    args.push(package.manifest.into_os_string());
-    args
+    ExercisePackage::in_pack(&pack.root).warm_up_args()
 }
 
 /// The pack's target dir, the one its checks build in.
@@ -117,7 +101,7 @@ fn run(
         if let Some(status) = exit_status {
             break status;
         }
-        if started.elapsed() > crate::check::rust::BUILD_TIMEOUT {
+        if started.elapsed() > crate::exercise_package::BUILD_TIMEOUT {
             running.stop();
             return Err("the first build ran past its time limit and was stopped".into());
         }

@@ -17,9 +17,6 @@ mod leftovers;
 mod libtest;
 mod program;
 
-/// Still read by the watcher's own warm-up build, until it runs
-/// [`ExercisePackage::warm_up_command`] instead.
-pub use crate::exercise_package::BUILD_TIMEOUT;
 pub use libtest::{expected_tests, run_tests, test_names};
 
 use std::collections::BTreeMap;
