@@ -5,7 +5,6 @@ pub mod batch;
 pub mod git;
 pub mod http;
 pub mod rust;
-mod rust_kind;
 pub mod sql;
 
 use std::collections::BTreeSet;
@@ -86,7 +85,7 @@ pub trait Kind: KindReader {
 /// Every kind the runner knows. Adding a kind: a module implementing [`Kind`]
 /// and one line here.
 pub static KINDS: &[&dyn Kind] = &[
-    &rust_kind::RustKind,
+    &rust::kind::RustKind,
     &sql::kind::SqlKind,
     &git::kind::GitKind,
     &http::kind::HttpKind,

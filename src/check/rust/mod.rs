@@ -13,6 +13,7 @@
 //! What cargo is asked, and how, is the exercise package's business
 //! ([`crate::exercise_package`]).
 
+pub mod kind;
 mod leftovers;
 mod libtest;
 mod program;

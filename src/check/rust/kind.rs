@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::rust::{self, RustSpec};
+use super::RustSpec;
+use crate::check::rust;
 use crate::check::{Kind, Needs, Prebuilt, Target, spec_of};
 use crate::exercise_package::Form;
 use crate::outcome::Outcome;
