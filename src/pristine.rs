@@ -18,13 +18,9 @@ use anyhow::{Context, Result};
 use crate::fsutil;
 use crate::pack::{Exercise, Pack};
 
+/// Where the pristine copy of `file` is kept (the path is the pack's to say).
 pub fn copy_path(pack: &Pack, file: &Path) -> PathBuf {
-    copy_path_in(&pack.root, file)
-}
-
-/// The pristine copy of `file` in the pack at `root` (before a `Pack` exists).
-pub fn copy_path_in(root: &Path, file: &Path) -> PathBuf {
-    crate::pack::pristine_copy_in(root, file)
+    crate::pack::pristine_copy_in(&pack.root, file)
 }
 
 /// Snapshot every exercise file not yet snapshotted. Cheap: one `stat` per file.

@@ -91,7 +91,7 @@ pub fn add_bins(manifest: &str, bins: &str, stage: &str) -> Result<String> {
         .parse()
         .context("exercises/Cargo.toml is not valid TOML")?;
     let new = snippet_tables(bins, "bin")?;
-    let array = array_mut(&mut doc, "bin", "exercises/Cargo.toml")?;
+    let array = array_mut(&mut doc, "bin", crate::exercise_package::MANIFEST)?;
     let of_stage = |t: &Table| {
         t.get("path").and_then(|p| p.as_str()).is_some_and(|p| {
             p.starts_with(&format!("{stage}/")) || p.starts_with(&format!("../solutions/{stage}/"))
