@@ -38,9 +38,16 @@ pub mod imp {
         pub state: u8,
         pub ppid: i32,
         pub pgrp: i32,
-        /// Clock ticks after boot at which the process started.
+        /// The kernel's PF_* flags (stat(5) field 9).
+        pub flags: u64,
+        /// Clock ticks after boot at which the process started. With the pid,
+        /// it names one process for good: a reused pid has a later start.
         pub start: u64,
     }
+
+    /// A kernel thread (PF_KTHREAD): never one of ours, and its environ is
+    /// always empty.
+    const PF_KTHREAD: u64 = 0x0020_0000;
 
     pub fn stat(pid: i32) -> Option<ProcStat> {
         let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -48,49 +55,103 @@ pub mod imp {
         // the fields after it start past the last `)`.
         let rest = &text[text.rfind(')')? + 2..];
         let fields: Vec<&str> = rest.split(' ').collect();
+        // Field n of stat(5) is fields[n - 3]: the state is field 3.
         Some(ProcStat {
             pid,
             state: *fields.first()?.as_bytes().first()?,
-            ppid: fields.get(1)?.parse().ok()?,
-            pgrp: fields.get(2)?.parse().ok()?,
-            // Field 22 of stat(5); the state is field 3.
+            ppid: fields.get(4 - 3)?.parse().ok()?,
+            pgrp: fields.get(5 - 3)?.parse().ok()?,
+            flags: fields.get(9 - 3)?.parse().ok()?,
             start: fields.get(22 - 3)?.parse().ok()?,
         })
     }
 
+    /// Every user process (kernel threads left out).
     pub fn all() -> Vec<ProcStat> {
         let Ok(dir) = fs::read_dir("/proc") else {
             return Vec::new();
         };
         dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
             .filter_map(stat)
+            .filter(|p| p.flags & PF_KTHREAD == 0)
             .collect()
     }
 
-    fn has_marker(pid: i32, entry: &[u8]) -> bool {
-        fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| env.split(|&b| b == 0).any(|e| e == entry))
+    /// Is `process` still the one scanned (same pid, same start) and alive?
+    fn still_alive(process: &ProcStat) -> bool {
+        stat(process.pid).is_some_and(|now| now.start == process.start && now.state != b'Z')
     }
 
-    /// SIGKILL a process found by its marker. Through a pidfd where the
-    /// kernel has them, so that a pid freed and reused between the scan and
-    /// the kill is never signalled: the marker is checked again on the pidfd's
-    /// process.
-    fn kill_marked(pid: i32, entry: &[u8]) {
-        let Some(target) = Pid::from_raw(pid) else {
+    /// Does `process` carry the marker `entry`? While a process is in the
+    /// middle of an exec (`setsid sleep` turning into `sleep`), its environ
+    /// reads empty for a moment: the new image's is not laid out yet. A
+    /// marked process read in that window would be missed and live on, so an
+    /// empty read of a live process is read again, a bounded number of times
+    /// (a process started with an empty environment costs ~10 ms a scan).
+    fn has_marker(process: &ProcStat, entry: &[u8]) -> bool {
+        for _ in 0..10 {
+            match fs::read(format!("/proc/{}/environ", process.pid)) {
+                Ok(env) if env.is_empty() && still_alive(process) => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                Ok(env) => return env.split(|&b| b == 0).any(|e| e == entry),
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// SIGKILL a process found by its marker, and reap it if the runner
+    /// adopted it. Through a pidfd where the kernel has them, so that a pid
+    /// freed and reused since the scan is never signalled: the pidfd's
+    /// process must have the scanned start time. The identity is checked by
+    /// start time, not by reading the marker again: a process caught in an
+    /// exec would read as unmarked and be spared.
+    fn kill_found(process: &ProcStat) {
+        let Some(target) = Pid::from_raw(process.pid) else {
             return;
         };
+        let me = std::process::id() as i32;
         match rustix::process::pidfd_open(target, rustix::process::PidfdFlags::empty()) {
             Ok(fd) => {
-                if has_marker(pid, entry) {
-                    let _ = rustix::process::pidfd_send_signal(&fd, Signal::KILL);
+                if !still_alive(process) {
+                    return;
+                }
+                let _ = rustix::process::pidfd_send_signal(&fd, Signal::KILL);
+                if process.ppid == me {
+                    reap_killed(&fd, process.pid);
                 }
             }
-            Err(rustix::io::Errno::NOSYS) => {
-                let _ = rustix::process::kill_process(target, Signal::KILL);
+            // No pidfds (a kernel before 5.3, or a sandbox that forbids
+            // them): a plain kill after the identity check; the window for
+            // a reused pid is the few microseconds between the two.
+            Err(_) => {
+                if still_alive(process) {
+                    let _ = rustix::process::kill_process(target, Signal::KILL);
+                }
             }
-            Err(_) => {}
         }
     }
+
+    /// Reap an adopted process just sent SIGKILL, waiting for it at most
+    /// [`REAP_WAIT`]. Never an unbounded wait: were the signal lost, a
+    /// blocking `waitpid` would hang the check for as long as the process
+    /// lives. Whatever is not reaped here is reaped by `reap_adopted` later.
+    fn reap_killed(fd: &impl rustix::fd::AsFd, pid: i32) {
+        use rustix::event::{PollFd, PollFlags, Timespec};
+        let timeout = Timespec {
+            tv_sec: 0,
+            tv_nsec: REAP_WAIT.as_nanos().try_into().unwrap_or(0),
+        };
+        // A pidfd turns readable when its process exits.
+        let mut fds = [PollFd::new(fd, PollFlags::IN)];
+        if rustix::event::poll(&mut fds, Some(&timeout)).is_ok_and(|ready| ready > 0) {
+            reap(pid, WaitOptions::NOHANG);
+        }
+    }
+
+    /// How long a killed, adopted process is waited for before moving on.
+    const REAP_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
     pub fn kill_group(pgid: i32) {
         if let Some(pgid) = Pid::from_raw(pgid) {
@@ -113,7 +174,6 @@ pub mod imp {
     /// `since`. Returns their pids.
     pub fn kill_escaped(marker: &str, pgid: i32, since: u64) -> BTreeSet<i32> {
         let entry = format!("{}={marker}", super::MARKER_VAR).into_bytes();
-        let me = std::process::id() as i32;
         let mut stopped = BTreeSet::new();
         // A process may fork while the scan runs: scan again until a round
         // finds nothing new (bounded, against a fork bomb).
@@ -121,18 +181,14 @@ pub mod imp {
             let found: Vec<ProcStat> = all()
                 .into_iter()
                 .filter(|p| p.start >= since && p.pgrp != pgid && p.state != b'Z')
-                .filter(|p| !stopped.contains(&p.pid) && has_marker(p.pid, &entry))
+                .filter(|p| !stopped.contains(&p.pid) && has_marker(p, &entry))
                 .collect();
             if found.is_empty() {
                 break;
             }
             for p in &found {
-                kill_marked(p.pid, &entry);
+                kill_found(p);
                 stopped.insert(p.pid);
-                // Adopted already: its zombie is ours; SIGKILL ends it at once.
-                if p.ppid == me {
-                    reap(p.pid, WaitOptions::empty());
-                }
             }
         }
         stopped
