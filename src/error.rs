@@ -29,10 +29,9 @@ pub(crate) use bad_input;
 
 /// The exit status an error gives.
 pub fn exit_status(err: &anyhow::Error) -> u8 {
-    let caller_s_to_fix = err
-        .chain()
-        .any(|cause| cause.is::<BadInput>() || cause.is::<crate::pack::PackError>());
-    if caller_s_to_fix {
+    // A pack's problems reach here marked too: the session wraps them in
+    // `bad_input!` where the pack is loaded, so this module knows no pack.
+    if err.chain().any(<dyn std::error::Error>::is::<BadInput>) {
         EXIT_BAD_INPUT
     } else {
         EXIT_INTERNAL
