@@ -742,6 +742,24 @@ fn pack_text_is_printed_with_control_characters_escaped() {
 }
 
 #[test]
+fn hints_are_printed_with_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let info = format!("{VALID_HEAD}{VALID_EXERCISE}");
+    let hints_at = info.find("hints = [").expect("the valid exercise has hints");
+    let info = format!(
+        "{}hints = [\"clear\\u001b[2Jthe screen\", {}",
+        &info[..hints_at],
+        &info[hints_at + "hints = [".len()..]
+    );
+    write_pack(dir.path(), &info);
+    let out = backlings(dir.path()).args(["hint", "one"]).output().unwrap();
+    let stdout = stdout_of(&out);
+    assert!(out.status.success(), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("clear\\x1b[2Jthe screen"), "{stdout}");
+}
+
+#[test]
 fn a_finished_pack_says_its_farewell() {
     let pack = pack_copy("sql");
     let info = fs::read_to_string(pack.path().join("info.toml")).unwrap();

@@ -438,7 +438,7 @@ impl<'r> ExerciseReader<'r, '_> {
         let hints: Vec<String> = raw
             .get_ref()
             .iter()
-            .map(|h| h.get_ref().trim().to_string())
+            .map(|h| printable(h.get_ref().trim()))
             .collect();
         if hints.is_empty() || hints.len() > MAX_HINTS {
             self.at(
