@@ -499,6 +499,37 @@ fn a_git_command_that_only_deletes_a_file_is_checked() {
 }
 
 #[test]
+fn a_push_that_changes_only_the_remote_is_checked() {
+    let pack = pack_copy("watch_git");
+    set_current(pack.path(), "tag_release");
+    let mut screen = Screen::start(pack.path(), 80, 24);
+    screen.wait("FAIL");
+    let sandbox = pack.path().join(".backlings/sandboxes/tag_release/work");
+    git_in(
+        &sandbox,
+        &["tag", "-a", "v1.2.0", "-m", "Release 1.2.0", "HEAD~1"],
+    );
+    screen.wait("8 of 9 checks pass");
+    // The push writes into the remote's repository only.
+    git_in(&sandbox, &["push", "origin", "v1.2.0"]);
+    screen.wait("tag_release passed");
+    screen.quit();
+}
+
+#[test]
+fn deleting_the_sandboxs_git_folder_is_checked() {
+    let pack = pack_copy("watch_git");
+    set_current(pack.path(), "tag_release");
+    let mut screen = Screen::start(pack.path(), 80, 24);
+    screen.wait("FAIL");
+    let sandbox = pack.path().join(".backlings/sandboxes/tag_release/work");
+    fs::remove_dir_all(sandbox.join(".git")).unwrap();
+    let after = screen.wait("backlings reset tag_release");
+    assert!(after.contains("ERROR") || after.contains("FAIL"), "{after}");
+    screen.quit();
+}
+
+#[test]
 fn entering_a_stage_shows_its_intro_and_a_pass_its_after_note() {
     let pack = pack_copy("watch");
     set_current(pack.path(), "count_rows");
