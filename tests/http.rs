@@ -161,13 +161,23 @@ fn a_wrong_status_is_shown_with_the_request_the_response_and_a_curl_line() {
     reproduce_with_curl(pack.path(), "wrong_status", curl);
 }
 
+/// The curl lines a failure prints are replayed with the real curl: without
+/// it these tests would prove nothing, so they fail rather than skip.
+fn require_curl() {
+    let found = Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(
+        found,
+        "curl is not installed: these tests replay the curl lines a failure prints (apt-get install curl)"
+    );
+}
+
 /// Start the server by hand on the port the curl line names and run the line:
 /// it must get the same wrong answer.
 fn reproduce_with_curl(pack: &Path, program: &str, curl: &str) {
-    if Command::new("curl").arg("--version").output().is_err() {
-        eprintln!("curl is not installed: the curl line is not replayed");
-        return;
-    }
+    require_curl();
     let port = Regex::new(r"127\.0\.0\.1:(\d+)").unwrap().captures(curl).unwrap()[1].to_string();
     let mut server = Command::new(pack.join("exercises/target/debug").join(program))
         .env("PORT", &port)
@@ -1021,10 +1031,7 @@ fn complete_requests_sent_at_once_catch_a_server_of_one_connection_at_a_time() {
         &entry,
         "then, in another terminal: clients send whole requests at once",
     );
-    if Command::new("curl").arg("--version").output().is_err() {
-        eprintln!("curl is not installed: the concurrency line is not replayed");
-        return;
-    }
+    require_curl();
     for (mode, answered) in [("one_at_a_time", false), ("threads", true)] {
         let out = replay_against_turns(pack.path(), mode, command);
         assert_eq!(out.contains("turn /t"), answered, "{mode}: {out}");
@@ -1051,10 +1058,7 @@ fn the_try_it_yourself_line_reproduces_a_concurrency_failure() {
         &entry,
         "then, in another terminal: one client sends all but the last byte",
     );
-    if Command::new("curl").arg("--version").output().is_err() {
-        eprintln!("curl is not installed: the concurrency line is not replayed");
-        return;
-    }
+    require_curl();
     // The same line against the same server started by hand: the last client
     // gets no answer; against a server with a thread per connection, it does.
     for (mode, answered) in [("one_at_a_time", false), ("threads", true)] {
