@@ -67,8 +67,11 @@ fn a_program_that_leaves_a_daemon_gets_a_verdict_in_time_and_the_daemon_is_stopp
         .output()
         .unwrap();
     let took = started.elapsed();
-    // The exercise's limit is 4 s; the verdict may take a grace beyond it.
-    assert!(took < Duration::from_secs(4 + 3), "the check took {took:?}");
+    // The daemon lives 300 s; a runner that waited for it (for the pipe it
+    // holds) would take that long. The bound is loose on purpose: a loaded
+    // machine must not fail a runner that did not wait; the check's own
+    // limit (4 s) and grace are unit-tested in src/process.rs.
+    assert!(took < Duration::from_secs(30), "the check took {took:?}");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -85,6 +88,30 @@ fn a_program_that_leaves_a_daemon_gets_a_verdict_in_time_and_the_daemon_is_stopp
         alive_with(&token),
         Vec::<i32>::new(),
         "the daemon survived the check"
+    );
+}
+
+#[test]
+fn a_server_that_leaves_a_daemon_is_told_so_and_the_daemon_is_stopped() {
+    let pack = pack_copy("faults");
+    let token = format!("server-escape-{}", std::process::id());
+    let _cleanup = KillOnDrop(token.clone());
+    let out = backlings(pack.path())
+        .args(["run", "daemon_server"])
+        .env("FAULT_TOKEN", &token)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", stderr_of(&out));
+    assert!(
+        stdout.contains("your program left 1 process running; it was stopped"),
+        "{stdout}"
+    );
+    assert_eq!(
+        alive_with(&token),
+        Vec::<i32>::new(),
+        "the server's daemon survived the check"
     );
 }
 
@@ -404,7 +431,7 @@ fn progress_that_cannot_be_written_still_shows_the_verdict_and_the_failure() {
 
     let out = backlings(pack.path()).args(["check", "--json"]).output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
-    assert!(doc["exercises"].as_array().is_some_and(|a| a.len() == 22));
+    assert!(doc["exercises"].as_array().is_some_and(|a| a.len() == 23));
     assert_eq!(out.status.code(), Some(3));
 }
 

@@ -207,7 +207,7 @@ fn converse(
     let result = conversation.run_all(spec);
     let ended = conversation.end();
     let exchanges = spec.exchanges.get_ref().len();
-    Ok(match result {
+    let outcome = match result {
         Ok(()) => {
             let mut message = match exchanges {
                 1 => "the exchange passed".to_string(),
@@ -223,5 +223,11 @@ fn converse(
             outcome.with(report::server_output(&ended.output))
         }
         Err(failure) => report::failure_outcome(*failure, &ended, port, name, &replay),
+    };
+    // Processes that left the server's group (a `setsid` daemon) were stopped
+    // with it; the learner hears of them whatever the verdict.
+    Ok(match ended.output.leftovers_message() {
+        Some(text) => outcome.with(Detail::Text { text }),
+        None => outcome,
     })
 }
