@@ -21,6 +21,7 @@ mod state;
 mod terminal_guard;
 mod view;
 mod watch;
+mod watch_machine;
 
 use std::process::ExitCode;
 

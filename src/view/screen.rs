@@ -16,7 +16,7 @@ use console::{measure_text_width, style};
 use super::prose::reflow;
 use super::terminal::{Layout, render_detail, status_label};
 use crate::outcome::{Detail, Status};
-use crate::watch::machine::{Mode, Model, Tone};
+use crate::watch_machine::{Mode, Model, Tone};
 
 /// What to draw, and what the loop needs to know about it.
 pub struct Frame {

@@ -10,7 +10,6 @@ mod editor;
 mod files;
 mod fingerprint;
 mod keys;
-pub mod machine;
 mod warmup;
 
 use std::io::{IsTerminal, Write};
@@ -30,8 +29,8 @@ use crate::outcome::Outcome;
 use crate::pack::Pack;
 use crate::session::Session;
 use crate::terminal_guard::RawModeGuard;
+use crate::watch_machine::{self as machine, BuildProgress, Effect, Event, Model};
 use files::{Change, FileWatcher, WatchSet};
-use machine::{BuildProgress, Effect, Event, Model};
 
 const NOT_A_TERMINAL: &str = "watch mode needs an interactive terminal.\n  \
     help: `backlings run` checks the current exercise once, `backlings check` checks them all, \

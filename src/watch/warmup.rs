@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::AppEvent;
-use super::machine::BuildProgress;
 use crate::exercise_package::ExercisePackage;
 use crate::pack::Pack;
 use crate::process::Cmd;
+use crate::watch_machine::BuildProgress;
 
 const REFRESH: Duration = Duration::from_millis(250);
 

@@ -3,6 +3,10 @@
 //! disk, the terminal or a process; `watch::run` does what the effects say and
 //! feeds what happened back in as events. Every transition has a unit test.
 //!
+//! It is a module of its own, beside `watch` rather than inside it, because
+//! two others read it: `watch` drives it and `view::screen` draws its model.
+//! Inside `watch`, the screen would import the loop that calls the screen.
+//!
 //! The rules it keeps:
 //! - a verdict belongs to the content it judged: it is shown (and a pass
 //!   recorded) only if nothing was saved since its check started and the
