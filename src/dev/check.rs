@@ -97,8 +97,8 @@ fn plan<'p>(pack: &Pack, exercises: &[&'p Exercise], package: &package::PackageR
         let target_ok = |name: String| !cargo || package.sound_targets.contains(&name);
         let starter_ok =
             exercise.files.iter().all(|f| pack.path(f).is_file()) && target_ok(exercise.name.clone());
-        let solution_ok =
-            pack.path(&exercise.solution).is_file() && target_ok(format!("{}_sol", exercise.name));
+        let solution_ok = pack.path(&exercise.solution).is_file()
+            && target_ok(crate::exercise_package::solution_target(&exercise.name));
         if starter_ok {
             jobs.push(Job {
                 exercise,

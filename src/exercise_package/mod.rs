@@ -299,6 +299,34 @@ impl ExercisePackage {
         args.push(self.manifest.clone().into_os_string());
         args
     }
+
+    /// The warm-up: `sh -c 'exec "$@" >"$0"' LOG cargo ARGS…`, cargo with its
+    /// stdout in a file the watcher reads while it runs (`exec`: still one
+    /// process), in this package's target dir whatever the learner's shell
+    /// exports.
+    pub fn warm_up_command(&self, log: &Path) -> Cmd {
+        Cmd::new("sh")
+            .args(["-c", "exec \"$@\" > \"$0\""])
+            .arg(log)
+            .arg("cargo")
+            .args(self.warm_up_args())
+            .env("CARGO_TERM_COLOR", "always")
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .timeout(BUILD_TIMEOUT)
+            .output_cap(64 * 1024)
+    }
+
+    /// `cargo metadata` of this package for one platform: the dependency graph
+    /// the warm-up's unit estimate is counted from.
+    pub fn metadata_command(&self, host: &str) -> Cmd {
+        Cmd::new("cargo")
+            .args(["metadata", "--format-version", "1", "--filter-platform", host])
+            .arg("--manifest-path")
+            .arg(&self.manifest)
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .timeout(Duration::from_secs(120))
+            .output_cap(64 * 1024 * 1024)
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 //! stdout goes to a file under the target dir that this module reads as it
 //! grows.
 
-use std::ffi::OsString;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -23,28 +22,9 @@ use crate::watch_machine::BuildProgress;
 
 const REFRESH: Duration = Duration::from_millis(250);
 
-/// The warm-up's cargo arguments, as the exercise package gives them;
-/// `--message-format=json` on stdout is what the progress is counted from.
-pub fn warm_up_args(pack: &Pack) -> Vec<OsString> {
-    ExercisePackage::in_pack(&pack.root).warm_up_args()
-}
-
 /// The pack's target dir, the one its checks build in.
 fn target_dir(pack: &Pack) -> PathBuf {
     ExercisePackage::in_pack(&pack.root).target_dir
-}
-
-/// `sh -c 'exec "$@" >"$0"' LOG cargo ARGS…`: cargo with its stdout in a
-/// file that can be read while it runs (`exec`: still one process).
-fn warm_up_command(pack: &Pack, log: &Path) -> Cmd {
-    Cmd::new("sh")
-        .args(["-c", "exec \"$@\" > \"$0\""])
-        .arg(log)
-        .arg("cargo")
-        .args(warm_up_args(pack))
-        .env("CARGO_TERM_COLOR", "always")
-        .env("CARGO_TARGET_DIR", target_dir(pack))
-        .output_cap(64 * 1024)
 }
 
 /// Written when a warm-up ends: a build stopped halfway (the learner quit)
@@ -60,13 +40,13 @@ pub fn needed(pack: &Pack) -> bool {
 /// Start the build on a thread; it reports [`AppEvent::Build`] and
 /// [`AppEvent::BuildDone`].
 pub fn start(pack: &Pack, events: Sender<AppEvent>) {
-    let manifest = pack.exercise_manifest();
-    let target = target_dir(pack);
+    let package = ExercisePackage::in_pack(&pack.root);
+    let target = package.target_dir.clone();
     let log = target.join("backlings-warm-up.jsonl");
-    let command = warm_up_command(pack, &log);
+    let command = package.warm_up_command(&log);
     thread::spawn(move || {
         let started = Instant::now();
-        let total = estimate_units(&manifest).unwrap_or(0);
+        let total = estimate_units(&package).unwrap_or(0);
         let _ = events.send(AppEvent::Build(BuildProgress {
             done: 0,
             total,
@@ -202,7 +182,7 @@ impl UnitCounter {
 /// unit graph is unstable), so count them from `cargo metadata` for this
 /// host: a unit per package, two more per build script (built, then run),
 /// and the exercise package's own test targets.
-fn estimate_units(manifest: &Path) -> Option<usize> {
+fn estimate_units(package: &ExercisePackage) -> Option<usize> {
     let host = Cmd::new("rustc")
         .arg("-vV")
         .timeout(Duration::from_secs(30))
@@ -213,20 +193,7 @@ fn estimate_units(manifest: &Path) -> Option<usize> {
         .text()
         .lines()
         .find_map(|l| l.strip_prefix("host: ").map(str::to_string))?;
-    let metadata = Cmd::new("cargo")
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--filter-platform",
-            &host,
-            "--manifest-path",
-        ])
-        .arg(manifest)
-        .timeout(Duration::from_secs(120))
-        .output_cap(64 * 1024 * 1024)
-        .run()
-        .ok()?;
+    let metadata = package.metadata_command(&host).run().ok()?;
     if !metadata.success() {
         return None;
     }
@@ -346,7 +313,8 @@ mod tests {
             &crate::check::readers(),
         )
         .unwrap();
-        let args: Vec<String> = warm_up_args(&pack)
+        let args: Vec<String> = ExercisePackage::in_pack(&pack.root)
+            .warm_up_args()
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
