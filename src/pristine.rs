@@ -94,13 +94,18 @@ pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Restored> {
     for file in &exercise.files {
         let copy = copy_path(pack, file);
         fsutil::check_inside(&pack.root, &copy)?;
-        let bytes = fs::read(&copy).with_context(|| {
-            format!(
-                "no pristine copy of {} was kept, so it cannot be reset (restore it from git: `git checkout -- {}`)",
-                file.display(),
-                file.display()
-            )
-        })?;
+        let bytes = match fs::read(&copy) {
+            Ok(bytes) => bytes,
+            // No copy yet: the file was never a regular file while the runner
+            // looked (turned into a folder before the first command). The
+            // pack's own repository still has the starter; it is only read.
+            Err(_) => starter_from_git(pack, file).with_context(|| {
+                format!(
+                    "no pristine copy of {} was kept and the pack's git repository has none, so it cannot be reset: get the file from where the pack came from",
+                    file.display()
+                )
+            })?,
+        };
         let target = pack.path(file);
         if let Some(parent) = target.parent() {
             fsutil::check_inside(&pack.root, parent)?;
@@ -141,6 +146,26 @@ pub fn restore(pack: &Pack, exercise: &Exercise) -> Result<Restored> {
         restored.files.push(file.clone());
     }
     Ok(restored)
+}
+
+/// The starter as committed in the pack's git repository (`git show
+/// HEAD:./FILE`, read-only), when the pack is a clone.
+fn starter_from_git(pack: &Pack, file: &Path) -> Result<Vec<u8>> {
+    let spec = format!("HEAD:./{}", file.display());
+    let done = crate::process::Cmd::new("git")
+        .args(["show", &spec])
+        .cwd(&pack.root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("LC_ALL", "C")
+        .timeout(std::time::Duration::from_secs(10))
+        .output_cap(16 * 1024 * 1024)
+        .run()?;
+    anyhow::ensure!(done.success(), "git show {spec}: {}", done.stderr.text().trim());
+    anyhow::ensure!(
+        done.stdout.truncated_bytes == 0,
+        "git show {spec}: larger than 16 MiB"
+    );
+    Ok(done.stdout.bytes)
 }
 
 enum Keep {

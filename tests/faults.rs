@@ -400,6 +400,53 @@ fn a_learner_file_turned_into_a_folder_or_a_link_fails_that_exercise_alone() {
     }
 }
 
+#[test]
+fn a_learner_file_turned_into_a_folder_before_the_first_command_fails_that_exercise_alone() {
+    // A fresh clone: no command has run, so no pristine copy exists yet; the
+    // pack's own git repository holds the starter.
+    let pack = pack_copy("faults");
+    let git = |args: &[&str]| {
+        let status = common::scrub(&mut std::process::Command::new("git"))
+            .args(args)
+            .current_dir(pack.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Pack Author")
+            .env("GIT_AUTHOR_EMAIL", "author@example.com")
+            .env("GIT_COMMITTER_NAME", "Pack Author")
+            .env("GIT_COMMITTER_EMAIL", "author@example.com")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "the pack"]);
+    let file = pack.path().join("exercises/progress/q01.sql");
+    let starter = fs::read_to_string(&file).unwrap();
+    fs::remove_file(&file).unwrap();
+    fs::create_dir(&file).unwrap();
+    fs::write(file.join("notes.txt"), "mine\n").unwrap();
+
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = backlings(pack.path()).args(["run", "q01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let shown = stdout_of(&out).replace('\n', " ").replace("  ", " ");
+    assert!(shown.contains("is a folder, not a file"), "{shown}");
+    assert!(shown.contains("`backlings reset q01`"), "{shown}");
+    solve(pack.path(), "exercises/progress/q02.sql");
+    backlings(pack.path()).args(["run", "q02"]).assert().code(0);
+
+    // reset brings the starter back from the pack's repository, keeping the folder.
+    let out = backlings(pack.path()).args(["reset", "q01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(&file).unwrap(), starter);
+    let kept = stdout_of(&out);
+    assert!(kept.contains("your version is kept as"), "{kept}");
+}
+
 // ---- 10. progress that cannot be written
 
 #[test]

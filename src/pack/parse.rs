@@ -376,7 +376,16 @@ impl<'r> ExerciseReader<'r, '_> {
                                 .to_string(),
                             MISSING_HELP,
                         );
-                        if super::pristine_copy_in(self.root, &p).is_file() {
+                        // The learner's doing, not the pack's: a file the runner once
+                        // saw (it kept a pristine copy) is gone, or something that is not
+                        // a regular file stands where the pack names one (an author's slip
+                        // leaves nothing there). The exercise's check says what to do;
+                        // `dev check` still reports it.
+                        let something_else_there = !matches!(
+                            super::learner_file_problem(self.root, &p),
+                            None | Some(super::paths::LearnerFileProblem::Missing)
+                        );
+                        if something_else_there || super::pristine_copy_in(self.root, &p).is_file() {
                             self.deleted_by_learner.push(problem.clone());
                         }
                         self.problems.push(problem);
