@@ -245,6 +245,30 @@ impl State {
         Ok(())
     }
 
+    /// Take in what other instances wrote since this one last read or saved
+    /// (a `backlings run` in another terminal passing an exercise), with this
+    /// instance's unsaved changes kept on top. Read-only: a file that cannot
+    /// be read leaves the progress as it is.
+    pub fn refresh(&mut self) {
+        if self.blocked.is_some() {
+            return;
+        }
+        let mut merged = None;
+        let read = self.read_locked(|on_disk| {
+            let mut file = on_disk.clone();
+            self.changes.apply(&mut file);
+            retain_known(&mut file, &self.known);
+            merged = Some(file);
+            Ok(())
+        });
+        if let Ok(Read::Salvaged(_, note)) = read {
+            self.notes.push(note);
+        }
+        if let Some(file) = merged {
+            self.file = file;
+        }
+    }
+
     pub fn is_done(&self, name: &str) -> bool {
         self.file.done.contains(name)
     }
@@ -470,6 +494,41 @@ mod tests {
         let salvage = salvage("version = 1\ndone = [\"a\", \"b\"]\n[hints_shown]\n");
         assert_eq!(salvage.file.done.len(), 2);
         assert_eq!(salvage.lost_lines, 0);
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_refresh_takes_in_another_instances_passes_and_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch"),
+            dir.path(),
+        );
+        let pack = Pack::load(dir.path(), &crate::check::readers()).unwrap();
+        let mut watcher = State::load(&pack);
+        let mut other = State::load(&pack);
+        watcher.set_done("gate", true);
+        other.set_done("count_rows", true);
+        other.save().unwrap();
+        assert!(!watcher.is_done("count_rows"));
+        watcher.refresh();
+        assert!(watcher.is_done("count_rows"), "the other terminal's pass");
+        assert!(watcher.is_done("gate"), "its own unsaved pass");
+        watcher.save().unwrap();
+        let fresh = State::load(&pack);
+        assert!(fresh.is_done("gate") && fresh.is_done("count_rows"));
     }
 
     #[test]

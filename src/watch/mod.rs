@@ -256,12 +256,17 @@ impl Runtime {
                 outcome,
                 judged,
                 after,
-            } => Event::CheckDone {
-                ticket,
-                outcome,
-                judged,
-                after,
-            },
+            } => {
+                // A pass moves on to the next unfinished exercise: know what
+                // another terminal finished meanwhile before choosing it.
+                model.state.refresh();
+                Event::CheckDone {
+                    ticket,
+                    outcome,
+                    judged,
+                    after,
+                }
+            }
             AppEvent::CheckAllProgress { phase, done, total } => {
                 Event::CheckAllProgress { phase, done, total }
             }
