@@ -4,6 +4,8 @@
 pub mod batch;
 pub mod git;
 pub mod http;
+pub mod libtest;
+pub mod program;
 pub mod rust;
 pub mod sql;
 
@@ -25,6 +27,15 @@ pub enum Target {
     Starter,
     /// The reference solution: `dev check` requires it to pass.
     Solution,
+}
+
+/// The cargo target of an exercise (rust and http kinds), or of its
+/// reference solution.
+pub fn target_name(exercise: &Exercise, target: Target) -> String {
+    match target {
+        Target::Solution => crate::exercise_package::solution_target(&exercise.name),
+        Target::Learner | Target::Starter => exercise.name.clone(),
+    }
 }
 
 /// Seed for randomised inputs: fixed, so that a run is repeatable; a pack can

@@ -78,7 +78,7 @@ impl Kind for HttpKind {
 
     /// A server: its program, and its unit tests' harness.
     fn needs(&self, exercise: &Exercise, target: Target) -> Needs {
-        let name = crate::check::rust::target_name(exercise, target);
+        let name = crate::check::target_name(exercise, target);
         let mut needs = Needs::default();
         needs.harnesses.insert(name.clone());
         needs.programs.insert(name);

@@ -37,7 +37,6 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::Target;
-use super::rust;
 use crate::exercise_package::{BuildReport, ExercisePackage, Form};
 use crate::outcome::{Detail, Outcome};
 use crate::pack::{Exercise, Pack};
@@ -66,7 +65,7 @@ pub fn check_with(
     target: Target,
     builds: &Builds<'_>,
 ) -> Result<Outcome> {
-    let name = rust::target_name(exercise, target);
+    let name = super::target_name(exercise, target);
     let own_build;
     let build = match builds.programs {
         Some(build) => build,
@@ -136,8 +135,8 @@ fn unit_tests(
         Target::Learner | Target::Starter => exercise.files.first().cloned().unwrap_or_default(),
     };
     let source = std::fs::read_to_string(pack.path(&file)).unwrap_or_default();
-    let expected = rust::expected_tests(pack, exercise, target);
-    if rust::test_names(&source).is_empty() && expected.is_empty() {
+    let expected = super::libtest::expected_tests(pack, exercise, target);
+    if super::libtest::test_names(&source).is_empty() && expected.is_empty() {
         return Ok(UnitTests::None);
     }
     let own_build;
@@ -152,10 +151,10 @@ fn unit_tests(
         Ok(harness) => harness,
         Err(failed) => return Ok(UnitTests::Failed(failed)),
     };
-    let mut outcome = rust::run_tests(
+    let mut outcome = super::libtest::run_tests(
         &ExercisePackage::in_pack(&pack.root),
         &harness,
-        rust::Limits::of(exercise),
+        super::program::Limits::of(exercise),
         env,
         &expected,
     )?;

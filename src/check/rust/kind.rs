@@ -74,7 +74,7 @@ impl Kind for RustKind {
     /// and linted where the exercise wants clippy.
     fn needs(&self, exercise: &Exercise, target: Target) -> Needs {
         let spec: &RustSpec = spec_of(exercise);
-        let name = rust::target_name(exercise, target);
+        let name = crate::check::target_name(exercise, target);
         let mut needs = Needs::default();
         for form in spec.forms() {
             match form {

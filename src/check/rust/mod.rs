@@ -15,10 +15,8 @@
 
 pub mod kind;
 mod leftovers;
-mod libtest;
-mod program;
 
-pub use libtest::{expected_tests, run_tests, test_names};
+use super::libtest::{expected_tests, run_tests};
 
 use std::collections::BTreeMap;
 
@@ -26,11 +24,12 @@ use anyhow::Result;
 use serde::Deserialize;
 
 use super::Target;
+use super::program::{Limits, Ran, run_program};
+use super::target_name;
+
 use crate::exercise_package::{self, BuildReport, ExercisePackage, Form, LintReport};
 use crate::outcome::{Detail, Excerpt, Outcome};
 use crate::pack::{Exercise, Pack, SpecContext};
-pub use program::Limits;
-use program::{Ran, run_program};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,14 +70,6 @@ impl RustSpec {
             (Mode::Test, true) => vec![Form::Harness, Form::Program],
             (Mode::Run, _) => vec![Form::Program],
         }
-    }
-}
-
-/// The cargo target name of an exercise, or of its reference solution.
-pub fn target_name(exercise: &Exercise, target: Target) -> String {
-    match target {
-        Target::Solution => exercise_package::solution_target(&exercise.name),
-        Target::Learner | Target::Starter => exercise.name.clone(),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Running a test harness and reading libtest's verdict: which tests ran,
 //! which failed, and whether the starter's tests are all still there.
+//! Shared by the kinds whose files are targets of the exercise package: the
+//! rust kind, and the http kind for the unit tests beside a server.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,7 +11,7 @@ use std::time::Duration;
 use anyhow::Result;
 use regex::Regex;
 
-use super::program::{Limits, program_command};
+use super::program::{Limits, program_command, tell_leftovers};
 use crate::check::Target;
 use crate::exercise_package::ExercisePackage;
 use crate::outcome::{Detail, Outcome};
@@ -35,7 +37,7 @@ pub fn run_tests(
         .timeout(timeout)
         .merge_stderr()
         .run()?;
-    Ok(super::program::tell_leftovers(
+    Ok(tell_leftovers(
         judge_tests(package, &done, timeout, expected),
         &done,
     ))

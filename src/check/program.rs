@@ -1,5 +1,7 @@
 //! Running a learner's program (or test harness) directly, and reading how
 //! it ended: exit 0, a panic (its message and place), or another death.
+//! Shared by the rust and http kinds (and by [`super::libtest`]): the limits a
+//! learner's executable runs under are the same whoever checks it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
