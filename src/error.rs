@@ -1,4 +1,4 @@
-//! Whose move an error was, and the exit status it gives (README, "Exit
+//! Whose move an error was, and the exit status it gives (docs/json.md, "Exit
 //! statuses"): 0 all passed, 1 something failed, 2 bad input, 3 the runner
 //! itself could not do its work (a disk write, a tool that would not start).
 //!

@@ -701,6 +701,19 @@ fn json_on_bad_input_is_one_json_document_without_terminal_codes() {
 }
 
 #[test]
+fn an_info_toml_that_is_a_folder_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("info.toml")).unwrap();
+    let out = backlings(dir.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("info.toml is a folder, not a file"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
 fn an_unknown_exercise_is_bad_input_and_an_io_failure_is_not() {
     let pack = pack_copy("core");
     let out = backlings(pack.path()).args(["run", "no_such"]).output().unwrap();

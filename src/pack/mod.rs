@@ -93,6 +93,12 @@ impl Pack {
     /// nearest parent holding info.toml.
     pub fn locate(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
         if let Some(dir) = explicit {
+            if dir.join(INFO_FILE).is_dir() {
+                return Err(crate::error::bad_input!(
+                    "{}: {INFO_FILE} is a folder, not a file\n  help: a pack's {INFO_FILE} is a TOML file at the pack's root (AUTHORING.md)",
+                    dir.join(INFO_FILE).display()
+                ));
+            }
             if !dir.join(INFO_FILE).is_file() {
                 return Err(crate::error::bad_input!(
                     "{}: no {INFO_FILE} here\n  help: `--pack` takes the folder that holds the pack's {INFO_FILE}",
