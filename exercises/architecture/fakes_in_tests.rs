@@ -79,6 +79,8 @@ impl<M: Mailer> SignupService<M> {
     /// Register `email` and welcome its owner, once. A mail outage does not
     /// lose the signup.
     pub fn sign_up(&mut self, email: &str, name: &str) -> Result<Signup, SignupError> {
+        // Folding the local part's case too is this product's choice (RFC 5321
+        // lets it differ by case; see newtype_ids).
         let email = email.trim().to_lowercase();
         let welcome_sent = self.mailer.send(welcome_mail(&email, name)).is_ok();
         if self.members.contains(&email) {

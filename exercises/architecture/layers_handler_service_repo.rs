@@ -49,7 +49,7 @@ mod repository {
         /// Ids count up from 1 like an autoincrement key. A second row with
         /// the same email is refused, as `UNIQUE (email)` refuses it.
         pub fn insert(&mut self, new: NewUser) -> Result<User, DuplicateEmail> {
-            // Emails are case-insensitive.
+            // The product treats addresses as case-insensitive.
             if self
                 .users
                 .iter()
@@ -69,7 +69,7 @@ mod repository {
         }
 
         pub fn find_by_email(&self, email: &str) -> Option<&User> {
-            // Emails are case-insensitive.
+            // The product treats addresses as case-insensitive.
             self.users.iter().find(|u| u.email.eq_ignore_ascii_case(email))
         }
 
@@ -125,7 +125,8 @@ mod service {
         }
 
         /// Register a user: the name is trimmed and at most 50 characters, the
-        /// email trimmed, lower-cased and unique; the first user becomes admin.
+        /// email trimmed, lower-cased (local part too: this product's choice) and
+        /// unique; the first user becomes admin.
         pub fn register(&mut self, name: &str, email: &str) -> Result<User, RegisterError> {
             todo!("the rules of registration, moved here from `handler::register`")
         }
@@ -157,6 +158,8 @@ mod handler {
         if name.chars().count() > MAX_NAME_CHARS {
             return Response::new(422, "name is too long");
         }
+        // Lower-casing the whole address is this product's rule (RFC 5321 lets
+        // the local part differ by case; see newtype_ids).
         let email = form.email.trim().to_lowercase();
         match email.split_once('@') {
             Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {}

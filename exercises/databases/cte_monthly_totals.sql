@@ -1,12 +1,12 @@
--- Step by step with WITH: common table expressions
+-- Step by step: an aggregate over an aggregate
 --
 -- Finance wants the revenue of each month. That takes two aggregations:
 -- first each order's total (a sum over its items), then each month's figures
 -- (a count and a sum over its orders). Crammed into one GROUP BY over orders
 -- joined with their items, COUNT(*) counts ITEMS, not orders: a classic
--- wrong report that nobody notices for a quarter. A WITH clause names an
--- intermediate result, like a variable: the query reads top to bottom, one
--- step at a time, and each step can be run and checked on its own.
+-- wrong report that nobody notices for a quarter. Two steps that can each be
+-- run and checked on their own are much harder to get wrong than one clever
+-- query that nobody can read.
 --
 -- Orders that were cancelled do not count. strftime('%Y-%m', placed_at)
 -- turns '2026-01-05 09:12:00' into the month '2026-01'.

@@ -1,12 +1,12 @@
--- Filtering groups: HAVING versus WHERE
+-- Filtering groups: rows before grouping, groups after
 --
 -- Marketing sends a loyalty coupon to returning customers: everyone with at
--- least 2 orders that were not cancelled. Two filters, at two moments:
--- WHERE filters ROWS before they are grouped, HAVING filters GROUPS after
--- the aggregates are computed. A condition on an aggregate (COUNT, SUM, …)
--- can only go in HAVING; a condition on a single row (its status) belongs in
--- WHERE, so that cancelled orders never reach the count. Mix them up and the
--- query does not run, or worse, runs and sends coupons to the wrong people.
+-- least 2 orders that were not cancelled. Two filters, at two moments: one
+-- is about a single order (is it cancelled?) and must act before the orders
+-- are counted, so that cancelled ones never reach the count; the other is
+-- about a customer's group of orders (are there 2?) and can only act once
+-- the count exists. Put a filter at the wrong moment and the query does not
+-- run, or worse, runs and sends coupons to the wrong people.
 --
 -- The query below puts the count in WHERE. Fix it: return each customer_id
 -- with its number of orders that were not cancelled, for the customers who

@@ -1,16 +1,15 @@
--- Finding what is missing: LEFT JOIN … WHERE … IS NULL (an anti-join)
+-- Finding what is missing: the rows with no match in another table
 --
 -- Support wants to win back people who signed up and never bought anything:
 -- every customer who has never placed an order (a cancelled order still
--- counts as placed). An inner JOIN keeps only the pairs that match, so a
--- customer without orders is simply not in its result: exactly the rows we
--- are looking for. A LEFT JOIN keeps every row of the left table, and where
--- nothing on the right matches it fills the right side's columns with NULL.
--- Those NULLs mark the customers without orders.
+-- counts as placed). The query below runs without an error and finds
+-- nobody, and a campaign sent to an empty list looks exactly like one that
+-- went out. An inner JOIN keeps only the pairs that match, so a customer
+-- without orders is simply not in its result: the very rows we are looking
+-- for are gone before WHERE even runs.
 --
--- The query below uses an inner join and finds nobody. Fix it: return the
--- id, name and email of every customer who has no order at all, in any
--- order:
+-- Fix it: return the id, name and email of every customer who has no order
+-- at all, in any order:
 --
 --   id | name              | email
 --   ---+-------------------+---------------------

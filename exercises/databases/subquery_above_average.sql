@@ -3,10 +3,9 @@
 -- HR reviews pay: who earns more than the average of their own department?
 -- Comparing everyone with the company-wide average flags the whole of a
 -- well-paid department and nobody anywhere else: a report that looks
--- plausible and is wrong. A subquery in parentheses is a query inside the
--- query; a CORRELATED subquery refers to the row the outer query is looking
--- at (through the outer table's alias), so it is computed for that row:
--- "the average of THIS employee's department".
+-- plausible and is wrong. The comparison each row needs is with "the
+-- average of THIS employee's department": a different number for each
+-- department, worked out for the row being tested.
 --
 -- The query below compares with the company-wide average. Fix it: return
 -- the name, department and salary of every employee whose salary is strictly

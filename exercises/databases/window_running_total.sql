@@ -1,16 +1,13 @@
--- Window functions: a running total with SUM() OVER (ORDER BY …)
+-- A running total: every row, and the sum of the rows before it
 --
 -- The bank statement of account 1 lists every entry with the balance right
--- after it. GROUP BY would collapse the entries into one row; a window
--- function keeps every row and adds a value computed over other rows:
--- SUM(amount_cents) OVER (ORDER BY …) is the sum of this entry and of every
--- entry that comes before it in that order.
+-- after it: the sum of this entry and of every entry before it. GROUP BY
+-- would collapse the entries into one row; the statement keeps every row.
 --
--- "Before" must be exact. Several entries can share a booked_at, and rows
--- that tie on the window's ORDER BY are peers: by default the window runs up
--- to the current row AND all its peers, so two entries booked at the same
--- second would both show the balance after the second one. Customers call
--- support about that. Order the window by a unique key, as the statement is.
+-- "Before" must be exact. Several entries can share a booked_at: order by
+-- the timestamp alone, and two entries booked at the same second can both
+-- show the balance after the second one. Customers call support about that.
+-- "Before" means statement order, which is unique: booked_at, then id.
 --
 -- Write a query that returns account 1's entries in statement order
 -- (booked_at, then id), with these columns:

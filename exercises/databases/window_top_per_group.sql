@@ -1,13 +1,14 @@
--- The best of each group: RANK() OVER (PARTITION BY … ORDER BY …)
+-- The best of each group: one badge per category
 --
 -- Each category page gets a "Bestseller" badge on its best-selling product.
--- "The top row of every group" is a job for a ranking window function:
--- PARTITION BY restarts the ranking in each category, and the window's
--- ORDER BY decides who comes first. Ties are a product decision, not an
--- accident: ROW_NUMBER() numbers rows 1, 2, 3, … and hands the 1 to one of
--- two equal products, whichever the engine happens to meet first (another
--- one after the next deploy); RANK() gives both of them 1. Here, both get
--- the badge.
+-- Sorting by units sold and keeping the first row finds one winner for the
+-- whole shop, not one per category, and a query per category costs a round
+-- trip per category on every page build. The question is "the top of EVERY
+-- group", answered in one query.
+--
+-- Ties are a product decision, not an accident. Two products that sold
+-- equally must not trade the badge after the next deploy because the engine
+-- happened to meet them in another order. Here, both get the badge.
 --
 -- Units sold: the sum of quantity over the items of orders that were not
 -- cancelled. Products without a category and products never sold get no

@@ -1,4 +1,4 @@
--- Keyset pagination: WHERE (created_at, id) > (…) instead of OFFSET
+-- Keyset pagination: a cursor instead of OFFSET
 --
 -- The feed API returns events oldest first, 5 per page. Its first version
 -- served page 3 with LIMIT 5 OFFSET 10. OFFSET has two problems in
@@ -11,8 +11,8 @@
 -- A cursor remembers WHERE the client stopped instead: the sort key of the
 -- last row it received. The next page is the rows after that key, which an
 -- index on (created_at, id) finds directly. The key must be unique, so id
--- breaks the ties on created_at, and "after" compares both at once with a
--- row value: (created_at, id) > ('…', …).
+-- breaks the ties on created_at: "after" means a later created_at, or the
+-- same created_at and a larger id.
 --
 -- The client has read page 2; its last event was the one with created_at
 -- '2026-03-02 10:00:00' and id 14 (deleted since, perhaps: a cursor does not

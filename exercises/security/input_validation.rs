@@ -32,7 +32,8 @@ pub struct SignupRequest {
 /// A signup that passed validation: the only kind the rest of the code accepts.
 #[derive(Debug, PartialEq)]
 pub struct ValidSignup {
-    /// Trimmed and lowercased.
+    /// Trimmed and lowercased, local part too: this product's choice (RFC 5321
+    /// lets the local part differ by case; see newtype_ids).
     pub email: String,
     pub password: String,
     pub username: String,

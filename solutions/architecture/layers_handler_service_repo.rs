@@ -104,7 +104,8 @@ mod service {
         }
 
         /// Register a user: the name is trimmed and at most 50 characters, the
-        /// email trimmed, lower-cased and unique; the first user becomes admin.
+        /// email trimmed, lower-cased (local part too: this product's choice) and
+        /// unique; the first user becomes admin.
         pub fn register(&mut self, name: &str, email: &str) -> Result<User, RegisterError> {
             let name = name.trim();
             if name.is_empty() {

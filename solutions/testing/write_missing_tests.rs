@@ -53,6 +53,8 @@ pub fn create_user(req: &CreateUser) -> Response {
     if name.chars().count() > MAX_NAME_CHARS {
         return bad_request("name is too long");
     }
+    // The whole address, local part too: this product's choice (RFC 5321 lets
+    // the local part differ by case; see newtype_ids).
     let email = req.email.trim().to_lowercase();
     if !email.contains('@') {
         return bad_request("email is invalid");
