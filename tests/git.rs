@@ -938,6 +938,43 @@ fn an_operation_in_progress_is_said_first_with_its_way_out() {
 }
 
 #[test]
+fn a_cherry_pick_a_revert_and_a_bisect_in_progress_are_each_said_first() {
+    // On `feature`, whose note conflicts with main's: picking main's tip, or
+    // reverting the first commit (which created the note), stops on a
+    // conflict; a bisect needs none.
+    let cases: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "cherry-pick",
+            &["cherry-pick", "main"],
+            &["git cherry-pick --continue", "git cherry-pick --abort"],
+        ),
+        (
+            "revert",
+            &["revert", "--no-edit", "HEAD~1"],
+            &["git revert --continue", "git revert --abort"],
+        ),
+        ("bisect", &["bisect", "start"], &["git bisect reset"]),
+    ];
+    for (op, start, ways_out) in cases {
+        let env = Env::new("probes");
+        env.run("rebase_feature");
+        let _ = env.try_git(&env.work("rebase_feature"), start);
+        let (outcome, code) = env.run("rebase_feature");
+        assert_ne!(code, 0, "{op}: {outcome:#}");
+        assert!(
+            message(&outcome).starts_with(&format!("a {op} is in progress: finish it or abort it first")),
+            "{op}: {outcome:#}"
+        );
+        let list = position_of(&outcome, "checklist", "").unwrap();
+        for command in ways_out {
+            let at = position_of(&outcome, "command", command)
+                .unwrap_or_else(|| panic!("{op}: {command}: {outcome:#}"));
+            assert!(at < list, "{op}: {outcome:#}");
+        }
+    }
+}
+
+#[test]
 fn a_detached_head_is_said_first_with_the_way_back() {
     let env = Env::new("probes");
     env.run("stage_one");
