@@ -363,3 +363,43 @@ fn a_starter_marked_starter_passes_must_pass() {
     assert_eq!(out.status.code(), Some(0), "{doc:#}");
     assert_eq!(check_entry(&doc, "add", "starter").unwrap()["sound"], true);
 }
+
+#[test]
+fn a_stage_intro_file_is_not_stray() {
+    let pack = pack_copy("sql");
+    let info = std::fs::read_to_string(pack.path().join("info.toml")).unwrap();
+    let info = info.replacen(
+        "summary = \"SQL on a real engine.\"\n",
+        "summary = \"SQL on a real engine.\"\nintro = \"exercises/databases/INTRO.md\"\n",
+        1,
+    );
+    std::fs::write(pack.path().join("info.toml"), info).unwrap();
+    std::fs::write(
+        pack.path().join("exercises/databases/INTRO.md"),
+        "# Databases\n\nWhat this stage teaches.\n",
+    )
+    .unwrap();
+    // Without the intro key the same file is stray: the test can fail.
+    let out = backlings(pack.path())
+        .args(["dev", "check", "--json"])
+        .output()
+        .unwrap();
+    let doc = json_of(&out);
+    assert!(
+        !problems(&doc)
+            .iter()
+            .any(|p| p["file"] == "exercises/databases/INTRO.md"),
+        "{doc:#}"
+    );
+    let stripped = std::fs::read_to_string(pack.path().join("info.toml"))
+        .unwrap()
+        .replace("intro = \"exercises/databases/INTRO.md\"\n", "");
+    std::fs::write(pack.path().join("info.toml"), stripped).unwrap();
+    let out = backlings(pack.path())
+        .args(["dev", "check", "--json"])
+        .output()
+        .unwrap();
+    let doc = json_of(&out);
+    let stray = problem(&doc, "stray_file", "belongs to no exercise");
+    assert_eq!(stray["file"], "exercises/databases/INTRO.md");
+}
