@@ -19,6 +19,43 @@ impl Parser<'_> {
         let table = raw.get_ref();
         let line = self.line(&raw.span());
         let before = self.problems.len();
+        let action_key = self.step_keys(table);
+        let edits = self.edits(table);
+        let no_edits = edits.write.is_empty() && edits.delete.is_empty() && edits.executable.is_empty();
+        // (A misspelt action already said what is wrong.)
+        if action_key.is_none() && no_edits && self.problems.len() == before {
+            self.problem(
+                raw.span(),
+                "this step does nothing",
+                format!(
+                    "give it one of: {}; or `files` to change the work tree",
+                    STEP_ACTIONS.join(", ")
+                ),
+            );
+        }
+        self.misplaced_modifiers(table, action_key);
+        let action = self.action(table, action_key);
+        let author = self
+            .step_text(table, "author")
+            .and_then(|(t, s)| self.identity(&t, s));
+        let date = self.step_text(table, "date").and_then(|(t, s)| self.date(&t, s));
+        let id = self.step_id(table);
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(Step {
+            line,
+            edits,
+            action: action?,
+            id,
+            author,
+            date,
+        })
+    }
+
+    /// The keys of a step: none unknown, at most one action, and no action
+    /// in a scenario without a repository. Returns the action's key.
+    fn step_keys(&mut self, table: &RawTable) -> Option<&'static str> {
         let known: Vec<&str> = STEP_ACTIONS
             .iter()
             .chain(&STEP_EDITS)
@@ -31,7 +68,7 @@ impl Parser<'_> {
                 self.unknown("step", key, span, &known);
             }
         }
-        let actions: Vec<&str> = STEP_ACTIONS
+        let actions: Vec<&'static str> = STEP_ACTIONS
             .iter()
             .copied()
             .filter(|a| table.contains_key(*a))
@@ -59,22 +96,11 @@ impl Parser<'_> {
                 "with `init = false` the sandbox is a plain folder until the learner's `git init`: steps can only write files (`files`, `delete`, `executable`)",
             );
         }
+        action_key
+    }
 
-        let edits = self.edits(table);
-        let no_edits = edits.write.is_empty() && edits.delete.is_empty() && edits.executable.is_empty();
-        // (A misspelt action already said what is wrong.)
-        if action_key.is_none() && no_edits && self.problems.len() == before {
-            self.problem(
-                raw.span(),
-                "this step does nothing",
-                format!(
-                    "give it one of: {}; or `files` to change the work tree",
-                    STEP_ACTIONS.join(", ")
-                ),
-            );
-        }
-
-        // Modifiers only some actions take.
+    /// Modifiers only some actions take, refused on the others.
+    fn misplaced_modifiers(&mut self, table: &RawTable, action_key: Option<&str>) {
         let allowed: &[&str] = match action_key {
             Some("branch") => &["at"],
             Some("tag") => &["at", "message"],
@@ -100,12 +126,22 @@ impl Parser<'_> {
                 );
             }
         }
+    }
 
+    /// A text value of the step and where it stands.
+    fn step_text(&mut self, table: &RawTable, key: &str) -> Option<(String, std::ops::Range<usize>)> {
+        table
+            .get(key)
+            .and_then(|v| self.text(key, v).map(|t| (t, v.span())))
+    }
+
+    /// The step's one action, read with its modifiers.
+    fn action(&mut self, table: &RawTable, action_key: Option<&str>) -> Option<Action> {
         let empty = BTreeSet::new();
-        let text =
-            |p: &mut Self, key: &str| table.get(key).and_then(|v| p.text(key, v).map(|t| (t, v.span())));
-        let at = text(self, "at").and_then(|(t, s)| self.rev(&t, s, true, &empty));
-        let message = text(self, "message").map(|(t, _)| t);
+        let at = self
+            .step_text(table, "at")
+            .and_then(|(t, s)| self.rev(&t, s, true, &empty));
+        let message = self.step_text(table, "message").map(|(t, _)| t);
         let no_ff = table
             .get("no_ff")
             .and_then(|v| self.flag("no_ff", v))
@@ -114,105 +150,102 @@ impl Parser<'_> {
             .get("conflict")
             .and_then(|v| self.flag("conflict", v))
             .unwrap_or(false);
-
-        let action = match action_key {
-            None => Some(Action::None),
-            Some("commit") => text(self, "commit").map(|(message, s)| {
-                if message.trim().is_empty() {
-                    self.problem(s, "a commit needs a message", "write `commit = \"Add the login form\"`");
+        let Some(key) = action_key else {
+            return Some(Action::None);
+        };
+        if matches!(key, "add" | "git") {
+            return self.list_action(table, key);
+        }
+        let (value, span) = self.step_text(table, key)?;
+        match key {
+            "commit" => {
+                if value.trim().is_empty() {
+                    self.problem(
+                        span,
+                        "a commit needs a message",
+                        "write `commit = \"Add the login form\"`",
+                    );
                 }
-                Action::Commit { message }
-            }),
-            Some("branch") => text(self, "branch")
-                .and_then(|(t, s)| self.branch_name(&t, s))
-                .map(|name| Action::Branch { name, at: at.clone() }),
-            Some("switch") => text(self, "switch")
-                .and_then(|(t, s)| self.branch_name(&t, s))
-                .map(|branch| Action::Switch { branch }),
-            Some("detach") => text(self, "detach")
-                .and_then(|(t, s)| self.rev(&t, s, true, &empty))
-                .map(|rev| Action::Detach { rev }),
-            Some("tag") => text(self, "tag")
-                .and_then(|(t, s)| self.branch_name(&t, s))
-                .map(|name| Action::Tag {
-                    name,
-                    at: at.clone(),
-                    message: message.clone(),
-                }),
-            Some("merge") => text(self, "merge")
-                .and_then(|(t, s)| self.rev(&t, s, true, &empty))
-                .map(|branch| Action::Merge {
-                    branch,
-                    message: message.clone(),
-                    no_ff,
-                    conflict,
-                }),
-            Some("stash") => text(self, "stash").map(|(message, _)| Action::Stash { message }),
-            Some("add") => {
-                let value = &table["add"];
-                self.texts("add", value).map(|paths| {
-                    let paths = paths.iter().filter_map(|p| self.work_path(p, value.span())).collect();
-                    Action::Add { paths }
-                })
+                Some(Action::Commit { message: value })
             }
-            Some("push") => text(self, "push").and_then(|(t, s)| {
+            "branch" => self
+                .branch_name(&value, span)
+                .map(|name| Action::Branch { name, at }),
+            "switch" => self
+                .branch_name(&value, span)
+                .map(|branch| Action::Switch { branch }),
+            "detach" => self
+                .rev(&value, span, true, &empty)
+                .map(|rev| Action::Detach { rev }),
+            "tag" => self
+                .branch_name(&value, span)
+                .map(|name| Action::Tag { name, at, message }),
+            "merge" => self.rev(&value, span, true, &empty).map(|branch| Action::Merge {
+                branch,
+                message,
+                no_ff,
+                conflict,
+            }),
+            "stash" => Some(Action::Stash { message: value }),
+            "push" => {
                 if !self.remote {
                     self.problem(
-                        s.clone(),
+                        span.clone(),
                         "this step pushes, but the scenario has no remote",
                         "add `remote = true` at the top of the scenario: `origin` is then a bare repository beside the sandbox",
                     );
                 }
-                self.branch_name(&t, s).map(|name| Action::Push { name })
-            }),
-            Some("reset") => text(self, "reset")
-                .and_then(|(t, s)| self.rev(&t, s, true, &empty))
+                self.branch_name(&value, span).map(|name| Action::Push { name })
+            }
+            "reset" => self
+                .rev(&value, span, true, &empty)
                 .map(|rev| Action::Reset { rev }),
-            Some("git") => {
-                let value = &table["git"];
-                self.texts("git", value).and_then(|args| {
-                    if args.is_empty() {
-                        self.problem(value.span(), "`git` needs arguments", "write e.g. `git = [\"rebase\", \"main\"]`");
-                        return None;
-                    }
-                    Some(Action::Git { args })
-                })
-            }
-            Some(_) => None,
-        };
+            _ => None,
+        }
+    }
 
-        let author = text(self, "author").and_then(|(t, s)| self.identity(&t, s));
-        let date = text(self, "date").and_then(|(t, s)| self.date(&t, s));
-        let id = text(self, "id").and_then(|(id, s)| {
-            if !id_name().is_match(&id) {
-                self.problem(
-                    s,
-                    format!("`{id}` is not a simple id"),
-                    "use lowercase letters, digits and `_`, e.g. `id = \"first_fix\"`",
-                );
-                None
-            } else if !self.ids.insert(id.clone()) {
-                self.problem(
-                    s,
-                    format!("two steps have `id = \"{id}\"`"),
-                    "give each named step its own id",
-                );
-                None
-            } else {
-                Some(id)
-            }
-        });
-        if self.problems.len() > before {
+    /// The actions whose value is a list: `add` (paths) and `git` (arguments).
+    fn list_action(&mut self, table: &RawTable, key: &str) -> Option<Action> {
+        let value = &table[key];
+        let items = self.texts(key, value)?;
+        if key == "add" {
+            let paths = items
+                .iter()
+                .filter_map(|p| self.work_path(p, value.span()))
+                .collect();
+            return Some(Action::Add { paths });
+        }
+        if items.is_empty() {
+            self.problem(
+                value.span(),
+                "`git` needs arguments",
+                "write e.g. `git = [\"rebase\", \"main\"]`",
+            );
             return None;
         }
-        Some(Step {
-            line,
-            edits,
-            action: action?,
-            id,
-            author,
-            date,
-        })
+        Some(Action::Git { args: items })
+    }
+
+    /// `id = "name"`: simple, and one step's only.
+    fn step_id(&mut self, table: &RawTable) -> Option<String> {
+        let (id, span) = self.step_text(table, "id")?;
+        if !id_name().is_match(&id) {
+            self.problem(
+                span,
+                format!("`{id}` is not a simple id"),
+                "use lowercase letters, digits and `_`, e.g. `id = \"first_fix\"`",
+            );
+            None
+        } else if !self.ids.insert(id.clone()) {
+            self.problem(
+                span,
+                format!("two steps have `id = \"{id}\"`"),
+                "give each named step its own id",
+            );
+            None
+        } else {
+            Some(id)
+        }
     }
 
     fn edits(&mut self, table: &RawTable) -> Edits {
