@@ -181,86 +181,9 @@ impl Parser<'_> {
         let table = raw.get_ref();
         let line = self.line(&raw.span());
         let before = self.problems.len();
-        let all_keys: Vec<&str> = CHECKS.iter().map(|d| d.key).chain(CHECK_MODIFIERS).collect();
-        for (key, value) in table {
-            if !all_keys.contains(&key.as_str()) {
-                let span = self.key_span(key, &value.span());
-                self.unknown("check", key, span, &all_keys);
-            }
-        }
-        let present: Vec<&CheckDef> = CHECKS.iter().filter(|d| table.contains_key(d.key)).collect();
-        let def = match present.as_slice() {
-            [] => {
-                if self.problems.len() == before {
-                    self.problem(
-                        raw.span(),
-                        "this check tests nothing",
-                        format!(
-                            "give it one of: {}",
-                            CHECKS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
-                        ),
-                    );
-                }
-                return None;
-            }
-            [one] => *one,
-            [first, second, ..] => {
-                let span = self.key_span(second.key, &table[second.key].span());
-                self.problem(
-                    span,
-                    format!(
-                        "a check tests one thing; this one has `{}` and `{}`",
-                        first.key, second.key
-                    ),
-                    "split it into two `[[check]]` tables",
-                );
-                return None;
-            }
-        };
+        let def = self.check_def(raw)?;
         let value = &table[def.key];
-
-        // Modifiers the check does not take.
-        let refuse = |p: &mut Self, modifier: &str, help: String| {
-            if let Some(v) = table.get(modifier) {
-                let span = p.key_span(modifier, &v.span());
-                p.problem(
-                    span,
-                    format!("`{modifier}` does not apply to `{}`", def.key),
-                    help,
-                );
-            }
-        };
-        if !def.at {
-            refuse(
-                self,
-                "at",
-                format!("`{}` looks at the repository as it is now; remove `at`", def.key),
-            );
-        }
-        if def.file == FileUse::No {
-            refuse(
-                self,
-                "file",
-                format!("`{}` is not about a file; remove `file`", def.key),
-            );
-        }
-        if !def.regex {
-            refuse(
-                self,
-                "regex",
-                format!("`{}` compares exactly; remove `regex`", def.key),
-            );
-        }
-        if def.key != "tag_exists" {
-            refuse(self, "annotated", "`annotated` goes with `tag_exists`".into());
-        }
-        if def.key != "ignored" {
-            refuse(
-                self,
-                "from",
-                "`from` goes with `ignored`: the file the ignore rule must be in".into(),
-            );
-        }
+        self.misplaced_check_modifiers(table, def);
         if def.key == "tag_message" && !table.contains_key("at") {
             let span = self.key_span(def.key, &value.span());
             self.problem(
@@ -269,24 +192,7 @@ impl Parser<'_> {
                 "add `at = \"v1.0\"` (the tag's name) to this check",
             );
         }
-        let file = match table.get("file") {
-            Some(v) if def.file != FileUse::No => self.text("file", v).and_then(|t| {
-                if def.key == "answer" {
-                    Some(t)
-                } else {
-                    self.work_path(&t, v.span())
-                }
-            }),
-            _ => None,
-        };
-        if def.file == FileUse::Required && !table.contains_key("file") {
-            let span = self.key_span(def.key, &value.span());
-            self.problem(
-                span,
-                format!("`{}` needs the file it is about", def.key),
-                "add `file = \"README.md\"` (a path in the repository) to this check",
-            );
-        }
+        let file = self.check_file(table, def);
         let use_regex = table
             .get("regex")
             .and_then(|v| self.flag("regex", v))
@@ -308,43 +214,13 @@ impl Parser<'_> {
             }),
             _ => None,
         };
-
-        let span = value.span();
         let modifiers = Modifiers {
             file: file.as_deref(),
             regex: use_regex,
             ids: &all_ids,
             files,
         };
-        let mut assertion = match def.takes {
-            Takes::Text => self
-                .text(def.key, value)
-                .and_then(|t| self.text_assertion(def.key, t, span.clone(), &modifiers)),
-            Takes::Number => self.number(def.key, value).map(|n| match def.key {
-                "commit_count" => Assertion::CommitCount(n),
-                "parents" => Assertion::Parents(n),
-                _ => Assertion::Stashes(n),
-            }),
-            Takes::Bool => self.flag(def.key, value).and_then(|b| match def.key {
-                "exists" => Some(Assertion::Exists(b)),
-                "clean" => Some(Assertion::Clean(b)),
-                "staged" => Some(Assertion::Staged(b)),
-                "tracked" => Some(Assertion::Tracked(b)),
-                "linear" => Some(Assertion::Linear(b)),
-                _ if b => Some(Assertion::NoConflictMarkers),
-                _ => {
-                    self.problem(
-                        span.clone(),
-                        "`no_conflict_markers = false` asks for nothing",
-                        "write `no_conflict_markers = true`; to expect an unfinished merge, use `in_progress = \"merge\"`",
-                    );
-                    None
-                }
-            }),
-            Takes::TextList => self
-                .texts(def.key, value)
-                .and_then(|items| self.list_assertion(def.key, items, span.clone(), use_regex)),
-        };
+        let mut assertion = self.assertion(def, value, &modifiers);
         match &mut assertion {
             Some(Assertion::Tag { annotated: slot, .. }) => *slot = annotated,
             Some(Assertion::Ignored { from: slot, .. }) => *slot = from,
@@ -366,6 +242,149 @@ impl Parser<'_> {
             file,
             why,
         })
+    }
+
+    /// What the check tests: no unknown key, and exactly one check key.
+    fn check_def(&mut self, raw: &Spanned<RawTable>) -> Option<&'static CheckDef> {
+        let table = raw.get_ref();
+        let before = self.problems.len();
+        let all_keys: Vec<&str> = CHECKS.iter().map(|d| d.key).chain(CHECK_MODIFIERS).collect();
+        for (key, value) in table {
+            if !all_keys.contains(&key.as_str()) {
+                let span = self.key_span(key, &value.span());
+                self.unknown("check", key, span, &all_keys);
+            }
+        }
+        let present: Vec<&'static CheckDef> = CHECKS.iter().filter(|d| table.contains_key(d.key)).collect();
+        match present.as_slice() {
+            [] => {
+                if self.problems.len() == before {
+                    self.problem(
+                        raw.span(),
+                        "this check tests nothing",
+                        format!(
+                            "give it one of: {}",
+                            CHECKS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                None
+            }
+            [one] => Some(*one),
+            [first, second, ..] => {
+                let span = self.key_span(second.key, &table[second.key].span());
+                self.problem(
+                    span,
+                    format!(
+                        "a check tests one thing; this one has `{}` and `{}`",
+                        first.key, second.key
+                    ),
+                    "split it into two `[[check]]` tables",
+                );
+                None
+            }
+        }
+    }
+
+    /// Modifiers the check does not take, refused at their place.
+    fn misplaced_check_modifiers(&mut self, table: &RawTable, def: &CheckDef) {
+        let mut refuse = |modifier: &str, help: String| {
+            if let Some(v) = table.get(modifier) {
+                let span = self.key_span(modifier, &v.span());
+                self.problem(
+                    span,
+                    format!("`{modifier}` does not apply to `{}`", def.key),
+                    help,
+                );
+            }
+        };
+        if !def.at {
+            refuse(
+                "at",
+                format!("`{}` looks at the repository as it is now; remove `at`", def.key),
+            );
+        }
+        if def.file == FileUse::No {
+            refuse(
+                "file",
+                format!("`{}` is not about a file; remove `file`", def.key),
+            );
+        }
+        if !def.regex {
+            refuse("regex", format!("`{}` compares exactly; remove `regex`", def.key));
+        }
+        if def.key != "tag_exists" {
+            refuse("annotated", "`annotated` goes with `tag_exists`".into());
+        }
+        if def.key != "ignored" {
+            refuse(
+                "from",
+                "`from` goes with `ignored`: the file the ignore rule must be in".into(),
+            );
+        }
+    }
+
+    /// The `file` a check is about: a path in the repository (an answer
+    /// file's is the exercise's), required where the check needs one.
+    fn check_file(&mut self, table: &RawTable, def: &CheckDef) -> Option<String> {
+        let file = match table.get("file") {
+            Some(v) if def.file != FileUse::No => self.text("file", v).and_then(|t| {
+                if def.key == "answer" {
+                    Some(t)
+                } else {
+                    self.work_path(&t, v.span())
+                }
+            }),
+            _ => None,
+        };
+        if def.file == FileUse::Required && !table.contains_key("file") {
+            let span = self.key_span(def.key, &table[def.key].span());
+            self.problem(
+                span,
+                format!("`{}` needs the file it is about", def.key),
+                "add `file = \"README.md\"` (a path in the repository) to this check",
+            );
+        }
+        file
+    }
+
+    /// The check's assertion, read from its value as its kind of value.
+    fn assertion(
+        &mut self,
+        def: &CheckDef,
+        value: &Spanned<toml::Value>,
+        modifiers: &Modifiers<'_>,
+    ) -> Option<Assertion> {
+        let span = value.span();
+        match def.takes {
+            Takes::Text => self
+                .text(def.key, value)
+                .and_then(|t| self.text_assertion(def.key, t, span, modifiers)),
+            Takes::Number => self.number(def.key, value).map(|n| match def.key {
+                "commit_count" => Assertion::CommitCount(n),
+                "parents" => Assertion::Parents(n),
+                _ => Assertion::Stashes(n),
+            }),
+            Takes::Bool => self.flag(def.key, value).and_then(|b| match def.key {
+                "exists" => Some(Assertion::Exists(b)),
+                "clean" => Some(Assertion::Clean(b)),
+                "staged" => Some(Assertion::Staged(b)),
+                "tracked" => Some(Assertion::Tracked(b)),
+                "linear" => Some(Assertion::Linear(b)),
+                _ if b => Some(Assertion::NoConflictMarkers),
+                _ => {
+                    self.problem(
+                        span,
+                        "`no_conflict_markers = false` asks for nothing",
+                        "write `no_conflict_markers = true`; to expect an unfinished merge, use `in_progress = \"merge\"`",
+                    );
+                    None
+                }
+            }),
+            Takes::TextList => self
+                .texts(def.key, value)
+                .and_then(|items| self.list_assertion(def.key, items, span, modifiers.regex)),
+        }
     }
 
     /// The assertion of a check whose value is a list.
