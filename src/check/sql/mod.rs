@@ -95,21 +95,31 @@ pub fn check(pack: &Pack, exercise: &Exercise, spec: &SqlSpec, target: Target) -
     }
     // `dev check`: an exercise must hold on every engine it runs on. The
     // first telling outcome (a solution that does not pass, a starter that
-    // does not fail) is the verdict.
-    let mut first = None;
+    // does not fail) is the verdict. An engine this machine lacks is named,
+    // and the others decide; skipped only when none could run.
+    let mut ran = Vec::new();
+    let mut skipped = Vec::new();
     for engine in engines {
-        let mut outcome = check_on(pack, exercise, spec, target, engine)?;
-        outcome.message = format!("on {}: {}", engine.product(), outcome.message);
-        let telling = match target {
-            Target::Solution => outcome.status != Status::Pass,
-            _ => outcome.status != Status::Fail,
-        };
-        if telling {
-            return Ok(outcome);
+        let outcome = check_on(pack, exercise, spec, target, engine)?;
+        if outcome.status == Status::Skipped {
+            skipped.push(outcome);
+        } else {
+            ran.push((engine, outcome));
         }
-        first.get_or_insert(outcome);
     }
-    Ok(first.expect("an exercise runs on at least one engine"))
+    let telling = |outcome: &Outcome| match target {
+        Target::Solution => outcome.status != Status::Pass,
+        _ => outcome.status != Status::Fail,
+    };
+    let chosen = ran.iter().position(|(_, o)| telling(o)).unwrap_or(0);
+    let Some((engine, mut outcome)) = ran.into_iter().nth(chosen) else {
+        return Ok(skipped.remove(0));
+    };
+    outcome.message = format!("on {}: {}", engine.product(), outcome.message);
+    if !skipped.is_empty() {
+        outcome.message = format!("{} (PostgreSQL skipped: not installed)", outcome.message);
+    }
+    Ok(outcome)
 }
 
 fn check_on(
@@ -149,6 +159,10 @@ fn check_on(
             hidden: true,
         });
     }
+    let _busy = match engine {
+        Engine::Postgres => postgres::check_in_progress(&pack.root),
+        Engine::Sqlite => None,
+    };
     let judge = Judge {
         engine,
         pack_root: &pack.root,

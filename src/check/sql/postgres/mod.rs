@@ -45,6 +45,12 @@ pub enum OpenError {
     Unavailable(Box<Outcome>),
 }
 
+/// Hold off the server's background work for one whole check (see
+/// `server::Gate`); None when there is no server (the check then says why).
+pub fn check_in_progress(root: &Path) -> Option<server::Busy> {
+    server::for_pack(root).ok().map(|server| server.busy())
+}
+
 /// Stop the servers this runner started; for the runner's exit.
 pub fn stop_servers() {
     server::stop_all();
@@ -55,7 +61,7 @@ pub fn stop_servers() {
 pub fn not_installed() -> Outcome {
     Outcome::new(
         Status::Skipped,
-        "skipped: this exercise runs on PostgreSQL, which is not installed here",
+        "this exercise runs on PostgreSQL, which is not installed here",
     )
     .with(Detail::Text {
         text: server::INSTALL_ADVICE.into(),
@@ -96,16 +102,7 @@ impl Database {
             ))))
         };
         let template = template(&server, fixture, deadline)?;
-        let name = server.fresh_name("check");
-        server
-            .admin()
-            .batch_execute(&format!(
-                "CREATE DATABASE {} TEMPLATE {} OWNER {}",
-                quote(&name),
-                quote(&template),
-                quote(server.owner())
-            ))
-            .map_err(|e| broken(&e))?;
+        let name = server.clone_of(&template).map_err(|e| broken(&e))?;
         Database::connect(server, name, deadline).map_err(|e| broken(&e))
     }
 
@@ -252,11 +249,7 @@ impl Drop for Database {
 }
 
 fn drop_database(server: &Server, name: &str) {
-    // FORCE ends this check's own session too (its client is dropped after
-    // this runs): the drop never waits on a connection.
-    let _ = server
-        .admin()
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name)));
+    server.discard(name);
 }
 
 enum Read {

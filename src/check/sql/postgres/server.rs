@@ -10,12 +10,20 @@
 //!
 //! Both kinds of server hold one template database per fixture content; a
 //! check clones it (`CREATE DATABASE … TEMPLATE …`) and drops the clone.
+//! A clone costs ~45 ms here (the copy of the catalogue, whatever the
+//! strategy), and a check with a hidden fixture needs four: so a worker
+//! thread clones ahead, keeping a few clones of the last templates used
+//! ready ([`Pool`]), and drops used ones after the verdict. A check then
+//! only connects.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
+
+use std::sync::mpsc;
+use std::thread;
 
 use anyhow::{Context, Result, anyhow, bail};
 use postgres::{Client, Config, NoTls};
@@ -24,6 +32,9 @@ use crate::process::{Cmd, Running};
 
 /// The variable that points the checks at a server of the learner's own.
 pub const URL_VAR: &str = "BACKLINGS_POSTGRES_URL";
+/// The variable that names the folder of the server binaries, for a machine
+/// with several versions; when set, no other folder is searched.
+pub const BIN_VAR: &str = "BACKLINGS_POSTGRES_BIN";
 
 /// The port only names the socket file (`.s.PGSQL.5432`): nothing listens on TCP.
 const PORT: u16 = 5432;
@@ -48,7 +59,8 @@ const ADMIN_STATEMENT_LIMIT: Duration = Duration::from_secs(60);
 /// How to install the server binaries, for the message of a machine without them.
 pub const INSTALL_ADVICE: &str = "Install the PostgreSQL server (Debian/Ubuntu: `sudo apt-get install postgresql`; \
      Fedora: `sudo dnf install postgresql-server`; macOS: `brew install postgresql`); backlings finds its \
-     binaries on PATH, through `pg_config --bindir`, or under /usr/lib/postgresql/*/bin. Or point \
+     binaries on PATH, through `pg_config --bindir`, under /usr/lib/postgresql/*/bin, or in the folder \
+     BACKLINGS_POSTGRES_BIN names. Or point \
      BACKLINGS_POSTGRES_URL at a server of your own (a user that may create databases), e.g. \
      `postgres://me@localhost/postgres`.";
 
@@ -71,9 +83,96 @@ pub struct Server {
     check_user: String,
     /// Templates known to exist, by name.
     templates: Mutex<BTreeSet<String>>,
-    next: AtomicU64,
+    next: Arc<AtomicU64>,
+    pool: Pool,
     /// The server process, when this runner started it.
     owned: Option<Owned>,
+}
+
+/// Clones ready per template: a query check with a hidden fixture takes two
+/// of each fixture's, a statements check with `expect`s a few more.
+const POOL_SIZE: usize = 4;
+/// Templates whose clones are kept: the current exercise's fixture and
+/// hidden fixture. Older ones' clones are dropped, so that a session that
+/// walks through the pack does not pile up databases.
+const POOL_TEMPLATES: usize = 2;
+
+/// The clones made ahead, and the worker that makes and drops them.
+struct Pool {
+    gate: Arc<Gate>,
+    ready: Arc<Mutex<Ready>>,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    worker: Mutex<Option<thread::JoinHandle<()>>>,
+}
+
+#[derive(Default)]
+struct Ready {
+    /// Templates in the order they were last used, the latest last, with
+    /// their ready clones.
+    by_template: Vec<(String, Vec<String>)>,
+}
+
+enum Job {
+    Fill(String),
+    Drop(String),
+}
+
+/// Runs one check at a time on a server, and the worker only between
+/// checks. A CREATE or DROP DATABASE holds a transaction open for tens of
+/// milliseconds; a learner's CREATE INDEX that runs meanwhile finds the rows
+/// its UPDATE replaced not yet removable, and PostgreSQL then marks the new
+/// index unusable to transactions older than it (`indcheckxmin`), which a
+/// plan read while such a transaction runs is: `plan_uses_index` saw a Seq
+/// Scan one run in two, with the worker or a parallel check (`dev check`)
+/// creating a database. So a check waits for the one in progress (and for
+/// the worker's statement in flight), and the worker waits for checks.
+#[derive(Default)]
+pub struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    checks: usize,
+    worker_busy: bool,
+}
+
+/// A check in progress on a server: the worker waits until it ends.
+pub struct Busy {
+    gate: Arc<Gate>,
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        lock(&self.gate.state).checks -= 1;
+        self.gate.changed.notify_all();
+    }
+}
+
+impl Gate {
+    fn enter_check(self: &Arc<Gate>) -> Busy {
+        let mut state = lock(&self.state);
+        while state.worker_busy || state.checks > 0 {
+            state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
+        state.checks += 1;
+        Busy { gate: self.clone() }
+    }
+
+    /// Run one statement of the worker's when no check runs.
+    fn worker<T>(&self, work: impl FnOnce() -> T) -> T {
+        let mut state = lock(&self.state);
+        while state.checks > 0 {
+            state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
+        state.worker_busy = true;
+        drop(state);
+        let result = work();
+        lock(&self.state).worker_busy = false;
+        self.changed.notify_all();
+        result
+    }
 }
 
 struct Owned {
@@ -121,6 +220,144 @@ pub fn stop_all() {
     }
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn create_sql(name: &str, template: &str, owner: &str) -> String {
+    format!(
+        "CREATE DATABASE {} TEMPLATE {} OWNER {}",
+        quote(name),
+        quote(template),
+        quote(owner)
+    )
+}
+
+/// FORCE ends a session still open on it: a drop never waits.
+fn drop_sql(name: &str) -> String {
+    format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name))
+}
+
+/// A database name no other check of any runner uses: the pid keeps
+/// runners sharing a server apart, and lets a later start tell a dead
+/// runner's leftovers from a live one's.
+fn fresh_name(next: &AtomicU64, what: &str) -> String {
+    format!(
+        "backlings_{what}_{}_{}",
+        std::process::id(),
+        next.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl Ready {
+    /// Mark `template` as the latest used; returns the clones of templates
+    /// that fall out of the kept ones.
+    fn touch(&mut self, template: &str) -> Vec<String> {
+        let entry = match self.by_template.iter().position(|(t, _)| t == template) {
+            Some(i) => self.by_template.remove(i),
+            None => (template.to_string(), Vec::new()),
+        };
+        self.by_template.push(entry);
+        let excess = self.by_template.len().saturating_sub(POOL_TEMPLATES);
+        self.by_template
+            .drain(..excess)
+            .flat_map(|(_, names)| names)
+            .collect()
+    }
+
+    fn clones(&mut self, template: &str) -> Option<&mut Vec<String>> {
+        self.by_template
+            .iter_mut()
+            .find(|(t, _)| t == template)
+            .map(|(_, names)| names)
+    }
+}
+
+impl Pool {
+    fn start(config: &Config, owner: String, next: Arc<AtomicU64>) -> Result<Pool> {
+        let mut client = connect(config, ADMIN_STATEMENT_LIMIT)?;
+        let ready = Arc::new(Mutex::new(Ready::default()));
+        let shared = ready.clone();
+        let gate = Arc::new(Gate::default());
+        let worker_gate = gate.clone();
+        let (jobs, received) = mpsc::channel::<Job>();
+        let worker = thread::spawn(move || {
+            for job in received {
+                match job {
+                    Job::Drop(name) => {
+                        let _ = worker_gate.worker(|| client.batch_execute(&drop_sql(&name)));
+                    }
+                    Job::Fill(template) => loop {
+                        let missing = lock(&shared)
+                            .clones(&template)
+                            .map_or(0, |names| POOL_SIZE.saturating_sub(names.len()));
+                        if missing == 0 {
+                            break;
+                        }
+                        let name = fresh_name(&next, "check");
+                        let made = worker_gate
+                            .worker(|| client.batch_execute(&create_sql(&name, &template, &owner)));
+                        if made.is_err() {
+                            break;
+                        }
+                        // The template may have fallen out meanwhile.
+                        let kept = lock(&shared)
+                            .clones(&template)
+                            .map(|names| names.push(name.clone()));
+                        if kept.is_none() {
+                            let _ = client.batch_execute(&drop_sql(&name));
+                            break;
+                        }
+                    },
+                }
+            }
+            // The session ends: what was made ahead goes.
+            let left = std::mem::take(&mut lock(&shared).by_template);
+            for name in left.into_iter().flat_map(|(_, names)| names) {
+                let _ = client.batch_execute(&drop_sql(&name));
+            }
+        });
+        Ok(Pool {
+            gate,
+            ready,
+            jobs: Mutex::new(Some(jobs)),
+            worker: Mutex::new(Some(worker)),
+        })
+    }
+
+    /// A ready clone of `template`, if there is one; either way the worker
+    /// then tops the pool up.
+    fn take(&self, template: &str) -> Option<String> {
+        let mut ready = lock(&self.ready);
+        let evicted = ready.touch(template);
+        let taken = ready.clones(template).and_then(Vec::pop);
+        drop(ready);
+        for name in evicted {
+            self.send(Job::Drop(name));
+        }
+        self.send(Job::Fill(template.to_string()));
+        taken
+    }
+
+    fn send(&self, job: Job) -> bool {
+        lock(&self.jobs)
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok())
+    }
+
+    /// Let the worker finish the drops asked for; returns the clones made
+    /// ahead, for the caller to drop (taking them out first also stops any
+    /// fill under way: its template is no longer kept).
+    fn stop(&self) -> Vec<String> {
+        let left = std::mem::take(&mut lock(&self.ready).by_template);
+        lock(&self.jobs).take();
+        if let Some(worker) = lock(&self.worker).take() {
+            let _ = worker.join();
+        }
+        left.into_iter().flat_map(|(_, names)| names).collect()
+    }
+}
+
 fn start(root: &Path) -> Result<Server, Unavailable> {
     if let Some(url) = std::env::var_os(URL_VAR) {
         let url = url.to_string_lossy().into_owned();
@@ -138,14 +375,7 @@ impl Server {
             .get_user()
             .map(str::to_string)
             .unwrap_or_else(|| std::env::var("USER").unwrap_or_default());
-        let server = Server {
-            admin_config: config,
-            admin: Mutex::new(admin),
-            check_user,
-            templates: Mutex::default(),
-            next: AtomicU64::new(0),
-            owned: None,
-        };
+        let server = Server::new(config, admin, check_user, None)?;
         server.drop_stale_checks(false)?;
         Ok(server)
     }
@@ -201,16 +431,46 @@ impl Server {
                  CREATE ROLE {LEARNER} LOGIN; END IF; END $$"
             ))
             .context("cannot create the learner's role")?;
-        let server = Server {
-            admin_config: config,
-            admin: Mutex::new(admin),
-            check_user: LEARNER.to_string(),
-            templates: Mutex::default(),
-            next: AtomicU64::new(0),
-            owned: Some(owned),
-        };
+        let server = Server::new(config, admin, LEARNER.to_string(), Some(owned))?;
         server.drop_stale_checks(true)?;
         Ok(server)
+    }
+
+    fn new(admin_config: Config, admin: Client, check_user: String, owned: Option<Owned>) -> Result<Server> {
+        let next = Arc::new(AtomicU64::new(0));
+        let pool = Pool::start(&admin_config, check_user.clone(), next.clone())?;
+        Ok(Server {
+            admin_config,
+            admin: Mutex::new(admin),
+            check_user,
+            templates: Mutex::default(),
+            next,
+            pool,
+            owned,
+        })
+    }
+
+    /// Mark a check as running until the guard drops (see [`Gate`]).
+    pub fn busy(&self) -> Busy {
+        self.pool.gate.enter_check()
+    }
+
+    /// A fresh clone of `template` for one check: one made ahead, or made now.
+    pub fn clone_of(&self, template: &str) -> Result<String, postgres::Error> {
+        if let Some(name) = self.pool.take(template) {
+            return Ok(name);
+        }
+        let name = self.fresh_name("check");
+        self.admin()
+            .batch_execute(&create_sql(&name, template, &self.check_user))?;
+        Ok(name)
+    }
+
+    /// Drop a check's database, after the verdict (by the worker).
+    pub fn discard(&self, name: &str) {
+        if !self.pool.send(Job::Drop(name.to_string())) {
+            let _ = self.admin().batch_execute(&drop_sql(name));
+        }
     }
 
     fn alive(&self) -> bool {
@@ -222,6 +482,15 @@ impl Server {
     }
 
     fn stop(&self) {
+        let left = self.pool.stop();
+        if !self.alive() {
+            return;
+        }
+        let mut admin = self.admin();
+        for name in left {
+            let _ = admin.batch_execute(&drop_sql(&name));
+        }
+        drop(admin);
         if let Some(owned) = &self.owned {
             owned.stop();
         }
@@ -245,11 +514,7 @@ impl Server {
     /// runners sharing a server apart, and lets a later start tell a dead
     /// runner's leftovers from a live one's.
     pub fn fresh_name(&self, what: &str) -> String {
-        format!(
-            "backlings_{what}_{}_{}",
-            std::process::id(),
-            self.next.fetch_add(1, Ordering::Relaxed)
-        )
+        fresh_name(&self.next, what)
     }
 
     pub fn owner(&self) -> &str {
@@ -287,7 +552,7 @@ impl Server {
             let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
             let gone = all || pid.is_none_or(|pid| !Path::new(&format!("/proc/{pid}")).exists());
             if gone {
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&name)))?;
+                admin.batch_execute(&drop_sql(&name))?;
             }
         }
         Ok(())
@@ -335,7 +600,7 @@ impl Owned {
                             log.trim()
                         );
                     }
-                    std::thread::sleep(Duration::from_millis(10));
+                    thread::sleep(Duration::from_millis(10));
                 }
             }
         }
@@ -379,10 +644,11 @@ pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The folder of the server binaries: where `postgres` and `initdb` are on
-/// PATH, then what `pg_config --bindir` says, then the usual install folders
-/// (Debian's /usr/lib/postgresql/VERSION/bin, the newest first). Looked up
-/// once per process.
+/// The folder of the server binaries: the one BACKLINGS_POSTGRES_BIN names;
+/// else where `postgres` and `initdb` are on PATH, then what `pg_config
+/// --bindir` says, then the usual install folders (Debian's
+/// /usr/lib/postgresql/VERSION/bin, the newest first). Looked up once per
+/// process.
 pub fn binaries() -> Option<PathBuf> {
     static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
     FOUND.get_or_init(find_binaries).clone()
@@ -394,6 +660,10 @@ fn find_binaries() -> Option<PathBuf> {
             .iter()
             .all(|b| dir.join(b).is_file())
     };
+    if let Some(dir) = std::env::var_os(BIN_VAR) {
+        let dir = PathBuf::from(dir);
+        return complete(&dir).then_some(dir);
+    }
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
