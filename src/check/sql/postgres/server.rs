@@ -506,7 +506,12 @@ impl Server {
         config
             .user(&self.check_user)
             .dbname(dbname)
-            .options(&format!("-c statement_timeout={}", limit.as_millis().max(1)));
+            // The same readings on any server (a learner's own may default
+            // to another zone or date style): UTC, ISO dates, psql's intervals.
+            .options(&format!(
+                "-c statement_timeout={} -c TimeZone=UTC -c DateStyle=ISO,MDY -c IntervalStyle=postgres",
+                limit.as_millis().max(1)
+            ));
         config
     }
 
