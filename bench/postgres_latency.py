@@ -74,7 +74,7 @@ class Watcher:
             if text in last and b"checking" not in last and last.endswith(b"\x1b[J"):
                 self.data = b""
                 return time.perf_counter()
-        raise SystemExit(f"no verdict with {text!r} on screen")
+        raise SystemExit(f"no verdict with {text!r} on screen; last bytes: {self.data[-300:]!r}")
 
     def stop(self):
         os.write(self.fd, b"q")
@@ -120,6 +120,10 @@ def main():
     if not BIN.exists():
         raise SystemExit("no target/debug/backlings: run `cargo build` first")
     with tempfile.TemporaryDirectory() as work:
+        # As root the server runs as the postgres user, which must pass
+        # through the folders above the pack (the runner refuses to change
+        # folders outside the pack).
+        os.chmod(work, 0o711)
         samples = watch_rounds(work, rounds)
         print(f"watch mode, save to verdict, {rounds} saves each, 1 s apart, exercise both_engines:")
         for engine, times in samples.items():
