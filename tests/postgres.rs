@@ -183,6 +183,23 @@ fn statements_and_expects_are_judged_on_postgres() {
         "{}",
         message(&entry)
     );
+    // A wrong table with no transaction left open gets no note about one;
+    // a BEGIN never committed does.
+    fs::write(
+        pack.path().join("exercises/postgresql/raise_prices.sql"),
+        "UPDATE products SET price = 1;\nCREATE INDEX idx_products_tags ON products USING gin (tags);\n",
+    )
+    .unwrap();
+    let (_, entry) = run(pack.path(), "raise_prices");
+    assert_eq!(status(&entry), "fail", "{entry}");
+    assert!(!entry["details"].to_string().contains("never ends"), "{entry}");
+    fs::write(
+        pack.path().join("exercises/postgresql/raise_prices.sql"),
+        "BEGIN;\nUPDATE products SET price = 1;\n",
+    )
+    .unwrap();
+    let (_, entry) = run(pack.path(), "raise_prices");
+    assert!(entry["details"].to_string().contains("never ends"), "{entry}");
     solve(pack.path(), "exercises/postgresql/raise_prices.sql");
     let (code, entry) = run(pack.path(), "raise_prices");
     assert_eq!((status(&entry), code), ("pass", 0), "{entry}");

@@ -388,13 +388,18 @@ impl Db for Database {
 
     fn end_open_transaction(&self) -> bool {
         // The client does not expose the session's transaction state. In
-        // autocommit a statement's transaction starts with it, so the two
-        // clocks agree; inside BEGIN they differ, and in a failed
-        // transaction the query itself fails.
+        // autocommit a simple query's transaction starts with its statement,
+        // so the two clocks agree; inside BEGIN they differ, and in a failed
+        // transaction the query itself fails. (Through the extended protocol
+        // they would differ in autocommit too: Parse and Execute are two
+        // messages with a clock reading each.)
         let mut client = self.client();
-        let open = client
-            .query_one("SELECT transaction_timestamp() <> statement_timestamp()", &[])
-            .map_or(true, |row| row.get::<_, bool>(0));
+        let open = match client.simple_query("SELECT transaction_timestamp() <> statement_timestamp()") {
+            Ok(messages) => messages
+                .iter()
+                .any(|m| matches!(m, SimpleQueryMessage::Row(row) if row.get(0) == Some("t"))),
+            Err(_) => true,
+        };
         if open {
             let _ = client.batch_execute("ROLLBACK");
         }
@@ -587,5 +592,62 @@ impl Drop for Watchdog {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_typed_for_the_comparison_and_read_as_postgresql_prints_them() {
+        assert_eq!(value_of(&Type::INT8, Some("42")), Value::Integer(42));
+        assert_eq!(value_of(&Type::NUMERIC, Some("9100")), Value::Integer(9100));
+        assert_eq!(value_of(&Type::NUMERIC, Some("4.50")), Value::Real(4.5));
+        assert_eq!(value_of(&Type::FLOAT8, Some("0.1")), Value::Real(0.1));
+        assert_eq!(value_of(&Type::BOOL, Some("t")), Value::Text("true".into()));
+        assert_eq!(value_of(&Type::BYTEA, Some("\\x00ff")), Value::Blob(vec![0, 255]));
+        assert_eq!(
+            value_of(&Type::INTERVAL, Some("4 days 20:00:00")),
+            Value::Text("4 days 20:00:00".into())
+        );
+        assert_eq!(
+            value_of(&Type::JSONB, Some("{\"a\": 1}")),
+            Value::Text("{\"a\": 1}".into())
+        );
+        assert_eq!(value_of(&Type::TEXT, None), Value::Null);
+        // A numeric too big for an i64 is still a number.
+        assert_eq!(
+            value_of(&Type::NUMERIC, Some("123456789012345678901234")),
+            Value::Real(1.2345678901234568e23)
+        );
+    }
+
+    #[test]
+    fn a_json_plan_names_its_indexes_and_its_sort() {
+        let json: serde_json::Value = serde_json::from_str(
+            r#"[{"Plan": {"Node Type": "Sort", "Sort Key": ["created_at"], "Plans": [
+                {"Node Type": "Bitmap Heap Scan", "Relation Name": "events", "Plans": [
+                  {"Node Type": "Bitmap Index Scan", "Index Name": "idx_events_tags"}]}]}}]"#,
+        )
+        .unwrap();
+        let mut plan = Plan::default();
+        walk_plan(&json[0]["Plan"], 0, &mut plan);
+        assert_eq!(plan.indexes, ["idx_events_tags"]);
+        assert_eq!(plan.extra_sort.as_deref(), Some("Sort (by created_at)"));
+        assert_eq!(
+            plan.lines,
+            [
+                "Sort (by created_at)",
+                "  Bitmap Heap Scan on events",
+                "    Bitmap Index Scan using idx_events_tags"
+            ]
+        );
+    }
+
+    #[test]
+    fn template_names_follow_the_fixtures_content() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_ne!(fnv1a(b"CREATE TABLE a(x int);"), fnv1a(b"CREATE TABLE b(x int);"));
     }
 }
