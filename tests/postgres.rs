@@ -274,7 +274,7 @@ fn dev_check_holds_every_engine_and_no_server_is_left() {
         .unwrap();
     let doc = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{doc}");
-    assert_eq!(doc["summary"]["checks"], 8);
+    assert_eq!(doc["summary"]["checks"], 12);
     assert_eq!(doc["summary"]["skipped"], 0);
     assert!(pack.path().join(".backlings/postgres/PG_VERSION").is_file());
     assert_eq!(postgres_processes_of(pack.path()), Vec::<u32>::new());
@@ -291,8 +291,8 @@ fn without_postgres_the_exercises_are_skipped_with_the_reason() {
         .unwrap();
     let doc = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{doc}");
-    // both_engines runs on SQLite too; the other three (starter and solution) are skipped.
-    assert_eq!(doc["summary"]["skipped"], 6, "{doc}");
+    // both_engines runs on SQLite too; the other five (starter and solution) are skipped.
+    assert_eq!(doc["summary"]["skipped"], 10, "{doc}");
     let both = &doc["exercises"][6];
     assert_eq!(both["name"], "both_engines");
     assert_eq!(
@@ -305,7 +305,7 @@ fn without_postgres_the_exercises_are_skipped_with_the_reason() {
         .iter()
         .filter(|e| e["status"] == "skipped")
         .collect();
-    assert_eq!(skipped.len(), 6);
+    assert_eq!(skipped.len(), 10);
     assert!(skipped.iter().all(|e| e["sound"] == false));
     let text = backlings(pack.path())
         .env("BACKLINGS_POSTGRES_BIN", empty.path())
@@ -313,7 +313,7 @@ fn without_postgres_the_exercises_are_skipped_with_the_reason() {
         .output()
         .unwrap();
     let text = stdout_of(&text);
-    assert!(text.contains("skipped: 6 checks did not run"), "{text}");
+    assert!(text.contains("skipped: 10 checks did not run"), "{text}");
     assert!(!text.contains("every solution passes"), "{text}");
     let run = backlings(pack.path())
         .env("BACKLINGS_POSTGRES_BIN", empty.path())
@@ -411,5 +411,49 @@ fn quitting_the_watcher_leaves_no_postgres_process() {
     term.send("q").unwrap();
     term.expect("Progress saved").unwrap();
     term.expect(expectrl::Eof).unwrap();
+    assert_eq!(postgres_processes_of(pack.path()), Vec::<u32>::new());
+}
+
+#[test]
+fn two_sessions_show_the_lost_update_and_the_row_lock_that_prevents_it() {
+    if !require_postgres() {
+        return;
+    }
+    let pack = pack_copy("postgres");
+    // Both sessions read 10000, both write 10000 - 3000: one withdrawal is lost.
+    let (code, entry) = run(pack.path(), "withdraw");
+    assert_eq!((status(&entry), code), ("fail", 1), "{entry}");
+    let details = entry["details"].to_string();
+    assert!(details.contains("7000 (expected 4000)"), "{details}");
+    assert!(
+        details.contains("taking turns as the exercise says (A, B, A, B"),
+        "{details}"
+    );
+    // FOR UPDATE: session B waits at its read until A commits, then reads 7000.
+    solve(pack.path(), "exercises/postgresql/withdraw.sql");
+    let (code, entry) = run(pack.path(), "withdraw");
+    assert_eq!((status(&entry), code), ("pass", 0), "{entry}");
+}
+
+#[test]
+fn two_sessions_locking_rows_in_opposite_orders_deadlock() {
+    if !require_postgres() {
+        return;
+    }
+    let pack = pack_copy("postgres");
+    let (_, entry) = run(pack.path(), "transfer");
+    assert_eq!(status(&entry), "fail", "{entry}");
+    let message = message(&entry);
+    assert!(
+        message.starts_with("session ") && message.ends_with("deadlock detected"),
+        "{message}"
+    );
+    assert!(
+        entry["details"].to_string().contains("in the same order"),
+        "{entry}"
+    );
+    solve(pack.path(), "exercises/postgresql/transfer.sql");
+    let (code, entry) = run(pack.path(), "transfer");
+    assert_eq!((status(&entry), code), ("pass", 0), "{entry}");
     assert_eq!(postgres_processes_of(pack.path()), Vec::<u32>::new());
 }

@@ -98,6 +98,46 @@ pub struct Plan {
     pub title: &'static str,
 }
 
+/// One of the two sessions of a two-session exercise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Session {
+    A,
+    B,
+}
+
+impl Session {
+    pub fn index(self) -> usize {
+        match self {
+            Session::A => 0,
+            Session::B => 1,
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Session> {
+        match key {
+            "A" => Some(Session::A),
+            "B" => Some(Session::B),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Session::A => "A",
+            Session::B => "B",
+        })
+    }
+}
+
+/// What two interleaved sessions did: the errors that stopped them (a
+/// deadlock's victim, a learner's typo), by session.
+#[derive(Debug, Default)]
+pub struct SessionsRun {
+    pub failures: Vec<(Session, Failure)>,
+}
+
 /// One fresh database with a fixture loaded, as a check uses it. Every
 /// method answers under the check's deadline.
 pub trait Db {
@@ -127,4 +167,20 @@ pub trait Db {
 
     /// Run `script` and undo it, whatever happened.
     fn try_and_undo(&self, script: &Script) -> Result<Result<(), Failure>, DbError>;
+
+    /// Run `script` in two sessions interleaved by `order` (PostgreSQL only:
+    /// the loader refuses `sessions` on another engine). `Err` only when
+    /// the deadline passed.
+    fn run_sessions(&self, script: &Script, order: &[Session]) -> Result<SessionsRun, Failure> {
+        let _ = order;
+        Err(Failure::Sql {
+            statement: 0,
+            offset: script.statements.first().map_or(0, |s| s.start),
+            message: format!(
+                "{} runs one session: two-session exercises need PostgreSQL",
+                self.engine().product()
+            ),
+            constraint: false,
+        })
+    }
 }

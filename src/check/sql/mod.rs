@@ -574,7 +574,10 @@ impl Judge<'_> {
     fn compare_tables(&self, fixture: &Fixture) -> Step<()> {
         let tables = self.spec.tables();
         let db = self.load(fixture)?;
-        self.run_reference(&*db, fixture)?;
+        match self.spec.sessions() {
+            Some(order) => self.reference_sessions(&*db, fixture, &order)?,
+            None => drop(self.run_reference(&*db, fixture)?),
+        }
         let expected = self.snapshot(&*db, &tables)?;
         if expected.iter().any(|(_, set)| set.is_none()) {
             self.tables_exist_somewhere(fixture, &expected)?;
@@ -583,7 +586,13 @@ impl Judge<'_> {
             return Ok(());
         }
         let db = self.load(fixture)?;
-        let finished = self.run_judged(&*db, fixture)?;
+        let (finished, stopped) = match self.spec.sessions() {
+            Some(order) => match db.run_sessions(&self.judged().script, &order) {
+                Ok(run) => (Finished::default(), run.failures),
+                Err(failure) => return Err(self.learner_failure(&failure)),
+            },
+            None => (self.run_judged(&*db, fixture)?, Vec::new()),
+        };
         let found = self.snapshot(&*db, &tables)?;
         let rules = self.spec.table_rules();
         let mut problems: Vec<Outcome> = Vec::new();
@@ -614,9 +623,25 @@ impl Judge<'_> {
                 (None, None) => {}
             }
         }
-        let Some(first) = problems.first() else {
+        if let Some(outcome) = self.stopped_session(&stopped, problems.as_slice()) {
+            return Err(outcome);
+        }
+        if problems.is_empty() {
             return Ok(());
-        };
+        }
+        if let Some(order) = &self.spec.sessions {
+            let turns: Vec<&str> = order.get_ref().iter().map(|s| s.get_ref().as_str()).collect();
+            problems.push(Outcome::fail("").with(Detail::Text {
+                text: format!(
+                    "Your statements ran in two sessions, A and B, taking turns as the exercise says ({}): \
+                     each turn lets that session run its next statement, and a session that waits for a \
+                     lock goes on once the other one releases it. A value one session read before the \
+                     other committed is stale when it writes it back.",
+                    turns.join(", ")
+                ),
+            }));
+        }
+        let first = &problems[0];
         let mut outcome = Outcome::fail(match problems.len() {
             1 => first.message.clone(),
             n => format!(
@@ -638,6 +663,60 @@ impl Judge<'_> {
             outcome.push(open_transaction_note());
         }
         Err(outcome)
+    }
+
+    /// The reference of a two-session exercise runs through both sessions
+    /// without an error (a deadlock in the reference is the pack's problem).
+    fn reference_sessions(&self, db: &dyn Db, fixture: &Fixture, order: &[engine::Session]) -> Step<()> {
+        let on = format!("fails on {}", fixture.source.path.display());
+        match db.run_sessions(&self.reference.script, order) {
+            Ok(run) => match run.failures.first() {
+                None => Ok(()),
+                Some((session, failure)) => Err(self.pack_failure(
+                    &format!("the reference solution (session {session})"),
+                    &self.reference,
+                    failure,
+                    &on,
+                )),
+            },
+            Err(failure) => Err(self.pack_failure("the reference solution", &self.reference, &failure, &on)),
+        }
+    }
+
+    /// A session of the learner's stopped at an error: the verdict names it,
+    /// with the tables' differences it caused.
+    fn stopped_session(
+        &self,
+        stopped: &[(engine::Session, Failure)],
+        problems: &[Outcome],
+    ) -> Option<Outcome> {
+        let (session, failure) = stopped.first()?;
+        let mut outcome = self.learner_failure(failure);
+        outcome.message = format!("session {session} stopped: {}", outcome.message);
+        if let Failure::Sql { message, .. } = failure
+            && message.contains("deadlock")
+        {
+            outcome.push(Detail::Text {
+                text: format!(
+                    "Each session held a row lock the other one waited for, so PostgreSQL ended one of \
+                     them (session {session}) and rolled its transaction back. Two transactions that lock \
+                     the same rows in the same order (the lower id first, say) wait for each other instead \
+                     of deadlocking."
+                ),
+            });
+        }
+        for (other, failure) in stopped.iter().skip(1) {
+            outcome.push(Detail::Text {
+                text: format!(
+                    "Session {other} stopped too: {}",
+                    self.learner_failure(failure).message
+                ),
+            });
+        }
+        for problem in problems {
+            outcome.details.extend(problem.details.iter().cloned());
+        }
+        Some(outcome)
     }
 
     /// A table the reference leaves absent must at least be in the fixture

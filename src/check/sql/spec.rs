@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 
-use super::engine::Engine;
+use super::engine::{Engine, Session};
 use super::script::created_tables;
 use crate::pack::{KindReader, SpecContext, resolve_inside};
 
@@ -58,6 +58,10 @@ pub struct SqlTable {
     /// Extra checks on the database the learner's file leaves behind.
     #[serde(default)]
     pub expect: Vec<Spanned<Expect>>,
+    /// Two-session exercises (PostgreSQL, statements mode): the file runs in
+    /// sessions "A" and "B", each entry letting its session run one more
+    /// statement.
+    pub sessions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `engine = "postgres"` or `engine = ["sqlite", "postgres"]`.
@@ -185,6 +189,17 @@ impl SqlTable {
         chosen.filter(|c| engines.contains(c)).unwrap_or(engines[0])
     }
 
+    /// The interleaving of a two-session exercise.
+    pub fn sessions(&self) -> Option<Vec<Session>> {
+        self.sessions.as_ref().map(|order| {
+            order
+                .get_ref()
+                .iter()
+                .filter_map(|s| Session::from_key(s.get_ref()))
+                .collect()
+        })
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode.as_ref().map_or(Mode::Query, |m| *m.get_ref())
     }
@@ -241,6 +256,7 @@ impl SqlTable {
 
     pub fn validate(&self, ctx: &mut SpecContext<'_>, files: &[PathBuf]) {
         self.check_engines(ctx);
+        self.check_sessions(ctx);
         let main = self.check_fixture(ctx, &self.fixture);
         if let Some(hidden) = &self.hidden_fixture {
             let hidden_path = self.check_fixture(ctx, hidden);
@@ -367,6 +383,40 @@ impl SqlTable {
                     )
                 },
             );
+        }
+    }
+
+    fn check_sessions(&self, ctx: &mut SpecContext<'_>) {
+        let Some(order) = &self.sessions else { return };
+        if self.engines() != [Engine::Postgres] {
+            ctx.problem(
+                order.span(),
+                "two sessions need PostgreSQL: SQLite runs one connection at a time",
+                "add `engine = \"postgres\"` (alone: the exercise cannot run on SQLite)",
+            );
+        }
+        if self.mode() != Mode::Statements || !self.expect.is_empty() {
+            ctx.problem(
+                order.span(),
+                "a two-session exercise is judged by its tables only",
+                "set `mode = \"statements\"` and `tables = [...]`, without `expect` entries",
+            );
+        }
+        if order.get_ref().is_empty() {
+            ctx.problem(
+                order.span(),
+                "`sessions` is empty",
+                "list the turns, e.g. `sessions = [\"A\", \"B\", \"A\", \"B\"]`: each lets that session run one more statement",
+            );
+        }
+        for entry in order.get_ref() {
+            if Session::from_key(entry.get_ref()).is_none() {
+                ctx.problem(
+                    entry.span(),
+                    format!("`{}` is not a session", entry.get_ref()),
+                    "the sessions are \"A\" and \"B\"",
+                );
+            }
         }
     }
 

@@ -14,6 +14,7 @@
 //! is up (a learner's `SET statement_timeout = 0` cannot escape it).
 
 pub mod server;
+mod sessions;
 
 use std::cell::{RefCell, RefMut};
 use std::path::Path;
@@ -27,7 +28,7 @@ use postgres::error::{ErrorPosition, SqlState};
 use postgres::types::Type;
 use postgres::{CancelToken, Client, NoTls, SimpleQueryMessage};
 
-use super::engine::{Db, DbError, Engine, Index, Plan, ReadError};
+use super::engine::{Db, DbError, Engine, Index, Plan, ReadError, Session, SessionsRun};
 use super::run::{Answer, Deadline, Failure, Finished, MAX_ROWS};
 use super::script::Script;
 use super::value::{ResultSet, Value};
@@ -81,6 +82,7 @@ pub struct Database {
     client: RefCell<Option<Client>>,
     fired: Arc<AtomicBool>,
     watchdog: RefCell<Option<Watchdog>>,
+    deadline: Deadline,
 }
 
 impl Database {
@@ -123,6 +125,7 @@ impl Database {
             client: RefCell::new(Some(client)),
             fired,
             watchdog: RefCell::new(Some(watchdog)),
+            deadline,
         })
     }
 
@@ -143,80 +146,11 @@ impl Database {
     }
 
     fn statement(&self, sql: &str) -> Result<Option<ResultSet>, Read> {
-        let mut client = self.client();
-        let described = client.prepare(sql).map_err(Read::Pg)?;
-        if described.columns().is_empty() {
-            client.batch_execute(sql).map_err(Read::Pg)?;
-            return Ok(None);
-        }
-        let types: Vec<Type> = described.columns().iter().map(|c| c.type_().clone()).collect();
-        let columns = described.columns().iter().map(|c| c.name().to_string()).collect();
-        drop(described);
-        let mut rows = Vec::new();
-        let mut bytes = 0usize;
-        for message in client.simple_query(sql).map_err(Read::Pg)? {
-            let SimpleQueryMessage::Row(row) = message else {
-                continue;
-            };
-            let cells: Vec<Value> = types
-                .iter()
-                .enumerate()
-                .map(|(i, ty)| {
-                    let text = row.get(i);
-                    bytes += text.map_or(0, str::len) + 16;
-                    value_of(ty, text)
-                })
-                .collect();
-            rows.push(cells);
-            if rows.len() > MAX_ROWS || bytes > MAX_RESULT_BYTES {
-                return Err(Read::Oversized(rows.len()));
-            }
-        }
-        Ok(Some(ResultSet { columns, rows }))
+        execute(&mut self.client(), sql)
     }
 
     fn failure(&self, statement: usize, start: usize, sql: &str, err: Read) -> Failure {
-        let err = match err {
-            Read::Oversized(rows_read) => return Failure::Oversized { statement, rows_read },
-            Read::Pg(err) => err,
-        };
-        let Some(db) = err.as_db_error() else {
-            if self.timed_out() {
-                return Failure::Interrupted { statement };
-            }
-            return Failure::Sql {
-                statement,
-                offset: start,
-                message: err.to_string(),
-                constraint: false,
-            };
-        };
-        if *db.code() == SqlState::QUERY_CANCELED {
-            return Failure::Interrupted { statement };
-        }
-        let offset = match db.position() {
-            Some(ErrorPosition::Original(position)) => {
-                // A 1-based count of characters into the statement.
-                let chars = (*position as usize).saturating_sub(1);
-                start + sql.char_indices().nth(chars).map_or(sql.len(), |(byte, _)| byte)
-            }
-            _ => start,
-        };
-        let mut message = db.message().to_string();
-        if let Some(detail) = db.detail() {
-            message = format!("{message} ({detail})");
-        }
-        if let Some(hint) = db.hint() {
-            message = format!("{message}; hint: {hint}");
-        }
-        Failure::Sql {
-            statement,
-            offset,
-            message,
-            // Class 23: integrity constraint violation (NOT NULL, UNIQUE,
-            // CHECK, FOREIGN KEY, EXCLUDE).
-            constraint: db.code().code().starts_with("23"),
-        }
+        to_failure(self.timed_out(), statement, start, sql, err)
     }
 
     /// A catalogue query of the check's own, with parameters.
@@ -255,6 +189,95 @@ fn drop_database(server: &Server, name: &str) {
 enum Read {
     Pg(postgres::Error),
     Oversized(usize),
+}
+
+/// Run one statement: described first (its columns' types), then run
+/// through the simple protocol; rows come back as PostgreSQL prints them.
+fn execute(client: &mut Client, sql: &str) -> Result<Option<ResultSet>, Read> {
+    let described = client.prepare(sql).map_err(Read::Pg)?;
+    if described.columns().is_empty() {
+        client.batch_execute(sql).map_err(Read::Pg)?;
+        return Ok(None);
+    }
+    let types: Vec<Type> = described.columns().iter().map(|c| c.type_().clone()).collect();
+    let columns = described.columns().iter().map(|c| c.name().to_string()).collect();
+    drop(described);
+    let mut rows = Vec::new();
+    let mut bytes = 0usize;
+    for message in client.simple_query(sql).map_err(Read::Pg)? {
+        let SimpleQueryMessage::Row(row) = message else {
+            continue;
+        };
+        let cells: Vec<Value> = types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| {
+                let text = row.get(i);
+                bytes += text.map_or(0, str::len) + 16;
+                value_of(ty, text)
+            })
+            .collect();
+        rows.push(cells);
+        if rows.len() > MAX_ROWS || bytes > MAX_RESULT_BYTES {
+            return Err(Read::Oversized(rows.len()));
+        }
+    }
+    Ok(Some(ResultSet { columns, rows }))
+}
+
+/// Why `sql` (statement `statement`, at byte `start` of its file) failed.
+fn to_failure(timed_out: bool, statement: usize, start: usize, sql: &str, err: Read) -> Failure {
+    let err = match err {
+        Read::Oversized(rows_read) => return Failure::Oversized { statement, rows_read },
+        Read::Pg(err) => err,
+    };
+    let Some(db) = err.as_db_error() else {
+        if timed_out {
+            return Failure::Interrupted { statement };
+        }
+        return Failure::Sql {
+            statement,
+            offset: start,
+            message: err.to_string(),
+            constraint: false,
+        };
+    };
+    if *db.code() == SqlState::QUERY_CANCELED {
+        return Failure::Interrupted { statement };
+    }
+    let offset = match db.position() {
+        Some(ErrorPosition::Original(position)) => {
+            // A 1-based count of characters into the statement.
+            let chars = (*position as usize).saturating_sub(1);
+            start + sql.char_indices().nth(chars).map_or(sql.len(), |(byte, _)| byte)
+        }
+        _ => start,
+    };
+    let mut message = db.message().to_string();
+    // A deadlock's detail names server process ids, different on every
+    // run, and its hint points at a log the learner does not see.
+    if *db.code() == SqlState::T_R_DEADLOCK_DETECTED {
+        return Failure::Sql {
+            statement,
+            offset,
+            message,
+            constraint: false,
+        };
+    }
+    if let Some(detail) = db.detail() {
+        message = format!("{message} ({detail})");
+    }
+    if let Some(hint) = db.hint() {
+        message = format!("{message}; hint: {hint}");
+    }
+    Failure::Sql {
+        statement,
+        offset,
+        message,
+        // Class 23: integrity constraint violation (NOT NULL, UNIQUE,
+        // CHECK, FOREIGN KEY, EXCLUDE).
+        constraint: db.code().code().starts_with("23"),
+    }
 }
 
 /// The template database holding `fixture`, loaded the first time this
@@ -498,6 +521,10 @@ impl Db for Database {
             walk_plan(root, 0, &mut plan);
         }
         Ok(plan)
+    }
+
+    fn run_sessions(&self, script: &Script, order: &[Session]) -> Result<SessionsRun, Failure> {
+        sessions::run(&self.server, &self.name, script, order, self.deadline)
     }
 
     fn try_and_undo(&self, script: &Script) -> Result<Result<(), Failure>, DbError> {
