@@ -457,3 +457,32 @@ fn two_sessions_locking_rows_in_opposite_orders_deadlock() {
     assert_eq!((status(&entry), code), ("pass", 0), "{entry}");
     assert_eq!(postgres_processes_of(pack.path()), Vec::<u32>::new());
 }
+
+#[test]
+fn sessions_are_refused_where_they_cannot_run_with_their_place_in_info_toml() {
+    let pack = pack_copy("postgres");
+    let info = pack.path().join("info.toml");
+    let text = fs::read_to_string(&info).unwrap();
+    // The withdraw exercise on SQLite, with a third session.
+    let broken = text.replacen(
+        "engine = \"postgres\"\nfixture = \"data/bank.sql\"",
+        "fixture = \"data/bank.sql\"",
+        1,
+    );
+    let broken = broken.replacen(
+        "sessions = [\"A\", \"B\", \"A\", \"B\", \"A\", \"B\", \"A\", \"B\"]",
+        "sessions = [\"A\", \"C\"]",
+        1,
+    );
+    assert_ne!(broken, text);
+    fs::write(&info, broken).unwrap();
+    let out = backlings(pack.path()).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr_of(&out);
+    assert!(
+        err.contains("two sessions need PostgreSQL: SQLite runs one connection at a time"),
+        "{err}"
+    );
+    assert!(err.contains("`C` is not a session"), "{err}");
+    assert!(err.contains("info.toml:"), "{err}");
+}

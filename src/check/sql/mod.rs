@@ -629,9 +629,9 @@ impl Judge<'_> {
         if problems.is_empty() {
             return Ok(());
         }
-        if let Some(order) = &self.spec.sessions {
+        let sessions_note = self.spec.sessions.as_ref().map(|order| {
             let turns: Vec<&str> = order.get_ref().iter().map(|s| s.get_ref().as_str()).collect();
-            problems.push(Outcome::fail("").with(Detail::Text {
+            Detail::Text {
                 text: format!(
                     "Your statements ran in two sessions, A and B, taking turns as the exercise says ({}): \
                      each turn lets that session run its next statement, and a session that waits for a \
@@ -639,8 +639,8 @@ impl Judge<'_> {
                      other committed is stale when it writes it back.",
                     turns.join(", ")
                 ),
-            }));
-        }
+            }
+        });
         let first = &problems[0];
         let mut outcome = Outcome::fail(match problems.len() {
             1 => first.message.clone(),
@@ -661,6 +661,9 @@ impl Judge<'_> {
         }
         if finished.rolled_back_open_transaction {
             outcome.push(open_transaction_note());
+        }
+        if let Some(note) = sessions_note {
+            outcome.push(note);
         }
         Err(outcome)
     }
