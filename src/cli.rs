@@ -22,6 +22,12 @@ pub struct Args {
     #[arg(long, global = true, value_name = "DIR")]
     pub pack: Option<PathBuf>,
 
+    /// The database for SQL exercises that run on both engines: `sqlite`
+    /// (embedded, the default) or `postgres` (a PostgreSQL server the runner
+    /// starts; see also `.backlings/sql-engine`).
+    #[arg(long, global = true, value_name = "ENGINE", value_parser = ["sqlite", "postgres"])]
+    pub sql_engine: Option<String>,
+
     /// Watch files by polling instead of inotify (WSL on /mnt, network drives).
     #[arg(long)]
     pub poll: bool,

@@ -70,6 +70,9 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     };
+    // The PostgreSQL server a session started ends with it (a fast
+    // shutdown: the next start needs no recovery).
+    check::sql::postgres::stop_servers();
     report_peak_memory();
     code
 }

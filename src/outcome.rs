@@ -16,6 +16,9 @@ pub enum Status {
     Error,
     /// The learner's code ran past the exercise's time limit and was stopped.
     Timeout,
+    /// The exercise needs what this machine lacks (PostgreSQL); the message
+    /// names it and how to get it. Never counts as passed.
+    Skipped,
 }
 
 impl Status {

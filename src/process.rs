@@ -56,6 +56,7 @@ pub struct Cmd {
     output_cap: usize,
     merge_stderr: bool,
     memory_limit: Option<u64>,
+    user: Option<(u32, u32)>,
 }
 
 impl Cmd {
@@ -70,6 +71,7 @@ impl Cmd {
             output_cap: DEFAULT_OUTPUT_CAP,
             merge_stderr: false,
             memory_limit: None,
+            user: None,
         }
     }
 
@@ -129,6 +131,14 @@ impl Cmd {
         self
     }
 
+    /// Run the child as this user and group (uid, gid), for programs that
+    /// refuse to run as root (PostgreSQL's server); std drops the
+    /// supplementary groups when it switches. Only root may switch.
+    pub fn user(mut self, uid: u32, gid: u32) -> Self {
+        self.user = Some((uid, gid));
+        self
+    }
+
     /// The command as a shell would show it, for messages.
     pub fn display(&self) -> String {
         std::iter::once(&self.program)
@@ -153,6 +163,9 @@ impl Cmd {
             }
         };
         cmd.stdin(Stdio::null()).process_group(0);
+        if let Some((uid, gid)) = self.user {
+            cmd.uid(uid).gid(gid);
+        }
         let merged = if self.merge_stderr {
             let (reader, writer) = io::pipe()?;
             cmd.stdout(writer.try_clone()?).stderr(writer);

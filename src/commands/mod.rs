@@ -26,6 +26,13 @@ fn progress_not_saved(err: &anyhow::Error) -> ExitCode {
 
 pub fn dispatch(args: Args) -> Result<ExitCode> {
     let pack_dir = args.pack.as_deref();
+    if let Some(engine) = args
+        .sql_engine
+        .as_deref()
+        .and_then(crate::check::sql::engine::Engine::from_key)
+    {
+        crate::check::sql::choose_engine(engine);
+    }
     match args.command {
         None => crate::watch::run(
             Session::open(pack_dir)?,

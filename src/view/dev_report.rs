@@ -11,7 +11,7 @@ use super::json::Entry;
 use super::progress::target_label;
 use super::terminal::{Layout, render_detail};
 use crate::check::Target;
-use crate::outcome::{Outcome, human_duration};
+use crate::outcome::{Outcome, Status, human_duration};
 use crate::pack::{Exercise, Problem};
 
 /// Lines of a failing check's evidence shown in the text report.
@@ -116,8 +116,7 @@ impl CheckEntry {
 /// A starter must fail (or run out of time, as unfinished learner code
 /// may): a pass leaves the learner nothing to do, and an error is the
 /// pack's own problem (a broken fixture, a setup that is not deterministic).
-fn starter_is_sound(status: crate::outcome::Status) -> bool {
-    use crate::outcome::Status;
+fn starter_is_sound(status: Status) -> bool {
     matches!(status, Status::Fail | Status::Timeout)
 }
 
@@ -138,6 +137,12 @@ struct Summary {
     /// Checks whose verdict is not the expected one.
     unsound: usize,
     problems: usize,
+    /// Checks that could not run here (PostgreSQL not installed): neither
+    /// passed nor failed.
+    skipped: usize,
+    /// Why, once per distinct reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped_because: Vec<String>,
     /// False when info.toml has problems: learners could not use the pack.
     pack_loads: bool,
     duration_ms: u64,
@@ -150,6 +155,20 @@ impl DevReport {
             checks: exercises.len(),
             unsound: exercises.iter().filter(|e| !e.sound).count(),
             problems: problems.len(),
+            skipped: exercises
+                .iter()
+                .filter(|e| e.outcome.status == Status::Skipped)
+                .count(),
+            skipped_because: exercises
+                .iter()
+                .filter(|e| e.outcome.status == Status::Skipped)
+                .map(|e| e.outcome.message.clone())
+                .fold(Vec::new(), |mut reasons, reason| {
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                    reasons
+                }),
             pack_loads: !problems.iter().any(|p| p.category.blocks_loading()),
             duration_ms: took.as_millis() as u64,
         };
@@ -208,7 +227,24 @@ impl DevReport {
         }
         let s = &self.summary;
         let took = human_duration(Duration::from_millis(s.duration_ms));
-        if s.problems == 0 {
+        if s.skipped > 0 {
+            out.push_str(&format!(
+                "{} {} check{} did not run: {}\n",
+                style("skipped:").yellow().bold(),
+                s.skipped,
+                if s.skipped == 1 { "" } else { "s" },
+                s.skipped_because.join("; ")
+            ));
+        }
+        if s.problems == 0 && s.skipped > 0 {
+            out.push_str(&format!(
+                "{} {} exercises, {} checks, in {took}: every check that ran holds ({} skipped)\n",
+                style("No problem found:").green().bold(),
+                s.exercises,
+                s.checks,
+                s.skipped
+            ));
+        } else if s.problems == 0 {
             out.push_str(&format!(
                 "{} {} exercises, {} checks, in {took}: every starter fails, every solution passes\n",
                 style("The pack is sound:").green().bold(),

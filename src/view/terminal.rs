@@ -38,6 +38,7 @@ pub fn status_label(status: Status) -> String {
         Status::Fail => style("FAIL").red().bold().to_string(),
         Status::Error => style("ERROR").red().bold().to_string(),
         Status::Timeout => style("TIMEOUT").yellow().bold().to_string(),
+        Status::Skipped => style("SKIPPED").yellow().bold().to_string(),
     }
 }
 

@@ -2,17 +2,16 @@
 //! one database: indexes, query plans, statements a constraint must reject or
 //! accept. (`no_partial_write` needs runs of its own; it lives with them.)
 
-use regex::Regex;
-
 use crate::outcome::{Detail, Outcome};
 
-use super::run::{Database, Failure};
+use super::engine::{Db, DbError, Engine};
+use super::run::Failure;
 use super::script::{Script, one_line};
 use super::spec::Expect;
 
 /// Judge `expect` on the database the learner's file left behind. `Err`
 /// holds the outcome that ends the check.
-pub fn judge(expect: &Expect, db: &Database, timeout: &dyn Fn() -> Outcome) -> Result<(), Outcome> {
+pub fn judge(expect: &Expect, db: &dyn Db, timeout: &dyn Fn() -> Outcome) -> Result<(), Outcome> {
     match expect {
         Expect::IndexExists(name) => {
             let indexes = db.indexes().map_err(|e| internal(&e, timeout))?;
@@ -56,9 +55,11 @@ pub fn judge(expect: &Expect, db: &Database, timeout: &dyn Fn() -> Outcome) -> R
                 one_line(sql)
             ))
             .with(Detail::Text {
-                text: "A NOT NULL, UNIQUE, CHECK or FOREIGN KEY constraint in the table's definition \
-                       makes SQLite refuse a row that breaks the rule, whoever writes it."
-                    .into(),
+                text: format!(
+                    "A NOT NULL, UNIQUE, CHECK or FOREIGN KEY constraint in the table's definition \
+                     makes {} refuse a row that breaks the rule, whoever writes it.",
+                    db.engine().product()
+                ),
             })),
             Err(Failure::Sql { constraint: true, .. }) => Ok(()),
             Err(failure) => Err(Outcome::fail(format!(
@@ -83,47 +84,43 @@ pub fn judge(expect: &Expect, db: &Database, timeout: &dyn Fn() -> Outcome) -> R
 }
 
 fn plan_uses_index(
-    db: &Database,
+    db: &dyn Db,
     query: &str,
     index: Option<&str>,
     no_temp_sort: bool,
     timeout: &dyn Fn() -> Outcome,
 ) -> Result<(), Outcome> {
+    let product = db.engine().product();
     let plan = match db.plan(query) {
         Ok(plan) => plan,
-        Err(e) if super::run::is_interrupt(&e) || db.timed_out() => return Err(timeout()),
+        Err(e) if e.interrupted || db.timed_out() => return Err(timeout()),
         Err(e) => {
             return Err(Outcome::fail(format!(
-                "SQLite cannot plan `{}`: {e}",
+                "{product} cannot plan `{}`: {e}",
                 one_line(query)
             )));
         }
     };
-    let using = Regex::new(r"(?i)\bUSING (?:COVERING )?INDEX ([^\s(]+)").expect("a valid pattern");
-    let used: Vec<&str> = plan
-        .iter()
-        .filter_map(|line| using.captures(line))
-        .filter_map(|c| c.get(1).map(|m| m.as_str()))
-        .collect();
+    let used = &plan.indexes;
     let ok = match index {
         Some(name) => used.iter().any(|u| u.eq_ignore_ascii_case(name)),
         None => !used.is_empty(),
     };
-    let temp_sort = plan.iter().find(|line| line.contains("USE TEMP B-TREE"));
+    let shown = || Detail::Output {
+        title: plan.title.into(),
+        text: plan.lines.join("\n"),
+        truncated_bytes: 0,
+    };
     if ok
         && no_temp_sort
-        && let Some(step) = temp_sort
+        && let Some(step) = &plan.extra_sort
     {
         return Err(Outcome::fail(format!(
-            "SQLite uses the index for `{}`, but still sorts the rows afterwards ({})",
+            "{product} uses the index for `{}`, but still sorts the rows afterwards ({})",
             one_line(query),
             step.trim()
         ))
-        .with(Detail::Output {
-            title: "EXPLAIN QUERY PLAN".into(),
-            text: plan.join("\n"),
-            truncated_bytes: 0,
-        })
+        .with(shown())
         .with(Detail::Text {
             text: "An index hands rows over in its own order. When the columns compared with `=` come \
                    first and the ORDER BY column right after them, the rows come out already sorted and \
@@ -137,27 +134,30 @@ fn plan_uses_index(
     let wanted = index.map_or("an index".to_string(), |n| format!("index `{n}`"));
     let instead = match used.first() {
         Some(other) => format!("it uses `{other}`"),
-        None => plan
-            .first()
-            .map_or("it plans nothing".to_string(), |l| format!("its plan: {l}")),
+        None => plan.lines.first().map_or("it plans nothing".to_string(), |l| {
+            format!("its plan: {}", l.trim())
+        }),
+    };
+    let advice = match db.engine() {
+        Engine::Sqlite => {
+            "SCAN reads the whole table; SEARCH … USING INDEX lets the index narrow it down. An index \
+             helps when its first column is one the WHERE clause compares with `=` (or a range)."
+        }
+        Engine::Postgres => {
+            "Seq Scan reads the whole table; Index Scan, Index Only Scan and Bitmap Index Scan let an \
+             index narrow it down. A B-tree serves `=`, ranges and ORDER BY on its leading columns; \
+             containment on JSONB or arrays (`@>`, `?`) needs a GIN index."
+        }
     };
     Err(Outcome::fail(format!(
-        "SQLite would not use {wanted} for `{}`: {instead}",
+        "{product} would not use {wanted} for `{}`: {instead}",
         one_line(query)
     ))
-    .with(Detail::Output {
-        title: "EXPLAIN QUERY PLAN".into(),
-        text: plan.join("\n"),
-        truncated_bytes: 0,
-    })
-    .with(Detail::Text {
-        text: "SCAN reads the whole table; SEARCH … USING INDEX lets the index narrow it down. An index \
-               helps when its first column is one the WHERE clause compares with `=` (or a range)."
-            .into(),
-    }))
+    .with(shown())
+    .with(Detail::Text { text: advice.into() }))
 }
 
-fn try_sql(db: &Database, sql: &str, timeout: &dyn Fn() -> Outcome) -> Result<Result<(), Failure>, Outcome> {
+fn try_sql(db: &dyn Db, sql: &str, timeout: &dyn Fn() -> Outcome) -> Result<Result<(), Failure>, Outcome> {
     match db.try_and_undo(&Script::new(sql)) {
         Ok(Err(Failure::Interrupted { .. })) => Err(timeout()),
         Ok(result) => Ok(result),
@@ -165,8 +165,8 @@ fn try_sql(db: &Database, sql: &str, timeout: &dyn Fn() -> Outcome) -> Result<Re
     }
 }
 
-fn internal(err: &rusqlite::Error, timeout: &dyn Fn() -> Outcome) -> Outcome {
-    if super::run::is_interrupt(err) {
+fn internal(err: &DbError, timeout: &dyn Fn() -> Outcome) -> Outcome {
+    if err.interrupted {
         return timeout();
     }
     Outcome::error(format!("reading the database failed: {err}"))
@@ -199,7 +199,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::check::sql::run::Deadline;
+    use crate::check::sql::run::{Database, Deadline};
     use crate::outcome::Status;
 
     fn db(sql: &str) -> Database {

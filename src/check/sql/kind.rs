@@ -34,11 +34,15 @@ impl KindReader for SqlKind {
 
 impl Spec for SqlSpec {
     fn referenced_files(&self, root: &Path) -> Vec<PathBuf> {
-        [Some(&self.fixture), self.hidden_fixture.as_ref()]
-            .into_iter()
-            .flatten()
-            .filter_map(|p| resolve_inside(root, p.get_ref()).ok())
-            .collect()
+        [
+            Some(&self.fixture),
+            self.hidden_fixture.as_ref(),
+            self.solution_postgres.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| resolve_inside(root, p.get_ref()).ok())
+        .collect()
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -8,6 +8,7 @@
 //! authorizer (`authorize`) refuses what SQL could otherwise reach on disk.
 
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::{self, JoinHandle};
@@ -16,7 +17,10 @@ use std::time::{Duration, Instant};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
 
+use regex::Regex;
+
 use super::authorize::{Refusals, authorizer};
+use super::engine::{Db, DbError, Engine, Index, Plan, ReadError};
 use super::script::Script;
 use super::value::{ResultSet, Value};
 
@@ -44,7 +48,7 @@ impl Deadline {
         }
     }
 
-    fn remaining(&self) -> Duration {
+    pub fn remaining(&self) -> Duration {
         self.at.saturating_duration_since(Instant::now())
     }
 }
@@ -185,27 +189,27 @@ impl Database {
         true
     }
 
-    fn statement(&self, sql: &str) -> Result<Option<ResultSet>, ReadError> {
+    fn statement(&self, sql: &str) -> Result<Option<ResultSet>, SqliteRead> {
         let mut stmt = match self.conn.prepare(sql) {
             Ok(stmt) => stmt,
             // Nothing to run (the splitter keeps only statements with tokens,
             // but SQLite has the last word).
             Err(rusqlite::Error::Empty) => return Ok(None),
-            Err(err) => return Err(ReadError::Sqlite(err)),
+            Err(err) => return Err(SqliteRead::Sqlite(err)),
         };
         let width = stmt.column_count();
         if width == 0 {
-            stmt.raw_execute().map_err(ReadError::Sqlite)?;
+            stmt.raw_execute().map_err(SqliteRead::Sqlite)?;
             return Ok(None);
         }
         let columns = stmt.column_names().map(String::from).collect();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
         let mut bytes = 0usize;
-        while let Some(row) = rows.next().map_err(ReadError::Sqlite)? {
+        while let Some(row) = rows.next().map_err(SqliteRead::Sqlite)? {
             let mut cells = Vec::with_capacity(width);
             for i in 0..width {
-                let value = Value::from(row.get_ref(i).map_err(ReadError::Sqlite)?);
+                let value = Value::from(row.get_ref(i).map_err(SqliteRead::Sqlite)?);
                 bytes += match &value {
                     Value::Text(t) => t.len(),
                     Value::Blob(b) => b.len(),
@@ -215,16 +219,16 @@ impl Database {
             }
             out.push(cells);
             if out.len() > MAX_ROWS || bytes > MAX_RESULT_BYTES {
-                return Err(ReadError::Oversized(out.len()));
+                return Err(SqliteRead::Oversized(out.len()));
             }
         }
         Ok(Some(ResultSet { columns, rows: out }))
     }
 
-    fn failure(&self, statement: usize, start: usize, err: ReadError) -> Failure {
+    fn failure(&self, statement: usize, start: usize, err: SqliteRead) -> Failure {
         let err = match err {
-            ReadError::Oversized(rows_read) => return Failure::Oversized { statement, rows_read },
-            ReadError::Sqlite(err) => err,
+            SqliteRead::Oversized(rows_read) => return Failure::Oversized { statement, rows_read },
+            SqliteRead::Sqlite(err) => err,
         };
         if self.timed_out() || is_interrupt(&err) {
             return Failure::Interrupted { statement };
@@ -265,7 +269,7 @@ impl Database {
     /// such table (or view). `schema.table` looks in that schema; a bare
     /// name is looked up as SQLite resolves it: temp, main, then the
     /// attached schemas.
-    pub fn table(&self, name: &str) -> Result<Option<ResultSet>, ReadError> {
+    pub fn table(&self, name: &str) -> Result<Option<ResultSet>, SqliteRead> {
         let schemas: Vec<String> = match name.split_once('.') {
             Some((schema, _)) => vec![schema.to_string()],
             None => {
@@ -391,17 +395,99 @@ pub fn split_schema(table: &str) -> (&str, &str) {
     table.split_once('.').unwrap_or(("main", table))
 }
 
-/// Why rows could not be read.
+/// Why rows could not be read, with SQLite's own error kept so that a
+/// failure can point at its token; [`ReadError`] is what leaves this module.
 #[derive(Debug)]
-pub enum ReadError {
+pub enum SqliteRead {
     Sqlite(rusqlite::Error),
     /// More rows (or bytes) than a check reads; this many were read.
     Oversized(usize),
 }
 
-impl From<rusqlite::Error> for ReadError {
+impl From<rusqlite::Error> for SqliteRead {
     fn from(err: rusqlite::Error) -> Self {
-        ReadError::Sqlite(err)
+        SqliteRead::Sqlite(err)
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(err: rusqlite::Error) -> Self {
+        DbError {
+            interrupted: is_interrupt(&err),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<SqliteRead> for ReadError {
+    fn from(err: SqliteRead) -> Self {
+        match err {
+            SqliteRead::Sqlite(err) => ReadError::Db(err.into()),
+            SqliteRead::Oversized(rows) => ReadError::Oversized(rows),
+        }
+    }
+}
+
+/// The pattern of an index in a line of SQLite's EXPLAIN QUERY PLAN.
+fn index_in_plan_line() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| Regex::new(r"(?i)\bUSING (?:COVERING )?INDEX ([^\s(]+)").expect("a valid pattern"))
+}
+
+impl Db for Database {
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
+
+    fn run(&self, script: &Script) -> Result<Finished, Failure> {
+        Database::run(self, script)
+    }
+
+    fn end_open_transaction(&self) -> bool {
+        Database::end_open_transaction(self)
+    }
+
+    fn timed_out(&self) -> bool {
+        Database::timed_out(self)
+    }
+
+    fn table(&self, name: &str) -> Result<Option<ResultSet>, ReadError> {
+        Database::table(self, name).map_err(ReadError::from)
+    }
+
+    fn primary_key(&self, table: &str) -> Vec<String> {
+        Database::primary_key(self, table)
+    }
+
+    fn has_column(&self, table: &str, column: &str) -> bool {
+        Database::has_column(self, table, column)
+    }
+
+    fn indexes(&self) -> Result<Vec<Index>, DbError> {
+        Database::indexes(self).map_err(DbError::from)
+    }
+
+    fn plan(&self, query: &str) -> Result<Plan, DbError> {
+        let lines = Database::plan(self, query)?;
+        let indexes = lines
+            .iter()
+            .filter_map(|line| index_in_plan_line().captures(line))
+            .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+            .collect();
+        let extra_sort = lines
+            .iter()
+            .find(|line| line.contains("USE TEMP B-TREE"))
+            .cloned();
+        Ok(Plan {
+            lines,
+            indexes,
+            extra_sort,
+            title: "EXPLAIN QUERY PLAN",
+        })
+    }
+
+    fn try_and_undo(&self, script: &Script) -> Result<Result<(), Failure>, DbError> {
+        Database::try_and_undo(self, script).map_err(DbError::from)
     }
 }
 

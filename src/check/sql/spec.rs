@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 
+use super::engine::{Engine, Session};
 use super::script::created_tables;
 use crate::pack::{KindReader, SpecContext, resolve_inside};
 
@@ -32,6 +33,13 @@ impl std::ops::Deref for SqlSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SqlTable {
+    /// The engines the exercise runs on: `"sqlite"` (the default),
+    /// `"postgres"`, or a list of both, the first being the pack's choice
+    /// when the learner makes none.
+    pub engine: Option<Spanned<EngineKey>>,
+    /// The reference solution on PostgreSQL, for an exercise that runs on
+    /// both engines where the dialects differ (default: the one solution).
+    pub solution_postgres: Option<Spanned<String>>,
     /// Schema and data loaded into a fresh in-memory database before every run.
     pub fixture: Spanned<String>,
     /// Same schema, other rows: the answer must match there too.
@@ -50,6 +58,21 @@ pub struct SqlTable {
     /// Extra checks on the database the learner's file leaves behind.
     #[serde(default)]
     pub expect: Vec<Spanned<Expect>>,
+    /// Two-session exercises (PostgreSQL, statements mode): the file runs in
+    /// sessions "A" and "B", each entry letting its session run one more
+    /// statement.
+    pub sessions: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `engine = "postgres"` or `engine = ["sqlite", "postgres"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(
+    untagged,
+    expecting = r#""sqlite", "postgres" or a list of them, e.g. ["sqlite", "postgres"]"#
+)]
+pub enum EngineKey {
+    One(Engine),
+    Many(Vec<Engine>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -149,6 +172,34 @@ pub struct Rules {
 }
 
 impl SqlTable {
+    /// The engines the exercise runs on, the pack's preferred first.
+    pub fn engines(&self) -> Vec<Engine> {
+        match self.engine.as_ref().map(Spanned::get_ref) {
+            None => vec![Engine::Sqlite],
+            Some(EngineKey::One(engine)) => vec![*engine],
+            Some(EngineKey::Many(list)) if list.is_empty() => vec![Engine::Sqlite],
+            Some(EngineKey::Many(list)) => list.clone(),
+        }
+    }
+
+    /// The engine a check runs on: the learner's choice when the exercise
+    /// supports it, else the exercise's first.
+    pub fn engine_for(&self, chosen: Option<Engine>) -> Engine {
+        let engines = self.engines();
+        chosen.filter(|c| engines.contains(c)).unwrap_or(engines[0])
+    }
+
+    /// The interleaving of a two-session exercise.
+    pub fn sessions(&self) -> Option<Vec<Session>> {
+        self.sessions.as_ref().map(|order| {
+            order
+                .get_ref()
+                .iter()
+                .filter_map(|s| Session::from_key(s.get_ref()))
+                .collect()
+        })
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode.as_ref().map_or(Mode::Query, |m| *m.get_ref())
     }
@@ -204,6 +255,8 @@ impl SqlTable {
     }
 
     pub fn validate(&self, ctx: &mut SpecContext<'_>, files: &[PathBuf]) {
+        self.check_engines(ctx);
+        self.check_sessions(ctx);
         let main = self.check_fixture(ctx, &self.fixture);
         if let Some(hidden) = &self.hidden_fixture {
             let hidden_path = self.check_fixture(ctx, hidden);
@@ -331,6 +384,84 @@ impl SqlTable {
                 },
             );
         }
+    }
+
+    fn check_sessions(&self, ctx: &mut SpecContext<'_>) {
+        let Some(order) = &self.sessions else { return };
+        if self.engines() != [Engine::Postgres] {
+            ctx.problem(
+                order.span(),
+                "two sessions need PostgreSQL: SQLite runs one connection at a time",
+                "add `engine = \"postgres\"` (alone: the exercise cannot run on SQLite)",
+            );
+        }
+        if self.mode() != Mode::Statements || !self.expect.is_empty() {
+            ctx.problem(
+                order.span(),
+                "a two-session exercise is judged by its tables only",
+                "set `mode = \"statements\"` and `tables = [...]`, without `expect` entries",
+            );
+        }
+        if order.get_ref().is_empty() {
+            ctx.problem(
+                order.span(),
+                "`sessions` is empty",
+                "list the turns, e.g. `sessions = [\"A\", \"B\", \"A\", \"B\"]`: each lets that session run one more statement",
+            );
+        }
+        for entry in order.get_ref() {
+            if Session::from_key(entry.get_ref()).is_none() {
+                ctx.problem(
+                    entry.span(),
+                    format!("`{}` is not a session", entry.get_ref()),
+                    "the sessions are \"A\" and \"B\"",
+                );
+            }
+        }
+    }
+
+    fn check_engines(&self, ctx: &mut SpecContext<'_>) {
+        if let Some(engine) = &self.engine
+            && let EngineKey::Many(list) = engine.get_ref()
+        {
+            let distinct: BTreeSet<_> = list.iter().collect();
+            if list.is_empty() || distinct.len() != list.len() {
+                ctx.problem(
+                    engine.span(),
+                    "`engine` lists no engine, or one twice",
+                    "write `engine = \"postgres\"`, or `engine = [\"sqlite\", \"postgres\"]` for an exercise that runs on both",
+                );
+            }
+        }
+        if let Some(solution) = &self.solution_postgres {
+            if !self.engines().contains(&Engine::Postgres) {
+                ctx.problem(
+                    solution.span(),
+                    "`solution_postgres` is set, but the exercise does not run on PostgreSQL",
+                    "add `engine = [\"sqlite\", \"postgres\"]`, or remove `solution_postgres`",
+                );
+            } else if let Some(resolved) = ctx.existing_path(solution)
+                && !ctx.root.join(&resolved).is_file()
+            {
+                ctx.problem(
+                    solution.span(),
+                    format!("`{}` is not a file", solution.get_ref()),
+                    "point at the .sql file of the PostgreSQL reference solution",
+                );
+            }
+        }
+    }
+
+    /// The reference solution on PostgreSQL, when the exercise names one.
+    pub fn postgres_solution(&self, root: &Path) -> anyhow::Result<Option<PathBuf>> {
+        self.solution_postgres
+            .as_ref()
+            .map(|path| {
+                resolve_inside(root, path.get_ref()).map_err(|refusal| {
+                    anyhow::anyhow!("solution_postgres `{}`: {}", path.get_ref(), refusal.explain())
+                })
+            })
+            .transpose()
     }
 
     fn check_fixture(&self, ctx: &mut SpecContext<'_>, path: &Spanned<String>) -> Option<PathBuf> {

@@ -1,0 +1,18 @@
+-- A GIN index for JSONB containment
+--
+-- The events table grows by millions of rows a month, and the dashboard's
+-- `WHERE payload @> '{"status": "active"}'` reads all of them. A B-tree
+-- index on a jsonb column orders whole documents: it serves `=` on the
+-- entire payload, never "contains". GIN (generalized inverted index) indexes
+-- every key and value inside the documents, which is what `@>` asks about;
+-- its `jsonb_path_ops` operator class is smaller and faster when `@>` is the
+-- only operator you need.
+--
+-- Write the statement that creates an index named idx_events_payload that
+-- PostgreSQL uses for:
+--
+--   SELECT id FROM events WHERE payload @> '{"status": "active"}'
+--
+-- (The check reads EXPLAIN with sequential scans discouraged, so that a
+-- table of seven rows shows which index can serve the query.)
+CREATE INDEX idx_events_payload ON events (payload);

@@ -1,0 +1,1 @@
+CREATE INDEX idx_events_payload ON events USING gin (payload jsonb_path_ops);
