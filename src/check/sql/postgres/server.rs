@@ -382,7 +382,7 @@ impl Server {
 
     fn own(root: &Path, bindir: &Path) -> Result<Server> {
         let user = server_user();
-        let data_dir = root.join(".backlings").join("postgres");
+        let data_dir = cluster_dir(root, user);
         ensure_cluster(root, &data_dir, bindir, user)?;
         stop_leftover(&data_dir, bindir, user)?;
         let (socket_dir, temp_socket_dir) = socket_dir(&data_dir, user)?;
@@ -758,10 +758,14 @@ fn ensure_cluster(root: &Path, data_dir: &Path, bindir: &Path, user: Option<(u32
     if data_dir.join("PG_VERSION").is_file() {
         return Ok(());
     }
-    let state = data_dir.parent().expect("inside .backlings");
+    let state = data_dir
+        .parent()
+        .expect("inside .backlings or its own temp folder");
     std::fs::create_dir_all(state).with_context(|| format!("cannot create {}", state.display()))?;
     if let Some((uid, _)) = user {
-        traversable_by(root, state, uid)?;
+        // A cluster in its own temp folder: only that folder is ours to open.
+        let owner = if state.starts_with(root) { root } else { state };
+        traversable_by(owner, state, uid)?;
     }
     if data_dir.exists() {
         // No PG_VERSION: not a cluster, a leftover of a failed attempt.
@@ -807,6 +811,37 @@ fn ensure_cluster(root: &Path, data_dir: &Path, bindir: &Path, user: Option<(u32
     }
     std::fs::rename(&fresh, data_dir).with_context(|| format!("cannot rename {}", fresh.display()))?;
     Ok(())
+}
+
+/// Where the cluster lives: `.backlings/postgres` in the pack. When the
+/// server runs as another user (the runner is root) and a folder above the
+/// pack does not let that user pass (a pack under root's 0700 home), the
+/// runner would have to change a folder that is not the pack's to use it;
+/// instead the cluster goes to a folder of its own under the system temp dir,
+/// named after the pack's path so that each pack keeps one cluster across
+/// runs, as the socket does when the pack's path is too long for one.
+fn cluster_dir(root: &Path, user: Option<(u32, u32)>) -> PathBuf {
+    let in_pack = root.join(".backlings").join("postgres");
+    let Some((uid, _)) = user else {
+        return in_pack;
+    };
+    if passable_above(root, uid) {
+        return in_pack;
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    std::env::temp_dir()
+        .join(format!("backlings-postgres-{:016x}", hasher.finish()))
+        .join("postgres")
+}
+
+/// Can `uid` pass every folder above `root` (search permission)?
+fn passable_above(root: &Path, uid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    root.ancestors()
+        .skip(1)
+        .all(|dir| std::fs::metadata(dir).is_ok_and(|meta| meta.uid() == uid || meta.mode() & 0o001 != 0))
 }
 
 /// The server's user must reach the data folder: every folder from the
@@ -914,4 +949,31 @@ fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // "pid (comm) state ppid …": comm may hold spaces and parentheses.
     stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_cluster_leaves_the_pack_only_when_its_user_cannot_reach_it() {
+        let outer = tempfile::tempdir().unwrap();
+        let pack = outer.path().join("pack");
+        std::fs::create_dir(&pack).unwrap();
+        // Not the owner of the temp dir: the server's user of a root runner.
+        let other = (65534, 65534);
+        std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(cluster_dir(&pack, None), pack.join(".backlings/postgres"));
+        assert_eq!(cluster_dir(&pack, Some(other)), pack.join(".backlings/postgres"));
+        std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let elsewhere = cluster_dir(&pack, Some(other));
+        assert!(
+            elsewhere.starts_with(std::env::temp_dir()),
+            "{}",
+            elsewhere.display()
+        );
+        assert!(!elsewhere.starts_with(outer.path()), "{}", elsewhere.display());
+        assert_eq!(elsewhere, cluster_dir(&pack, Some(other)), "one cluster per pack");
+    }
 }
