@@ -6,13 +6,11 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use console::style;
 
 use crate::check::batch::{self, Job, Manifest, Options};
 use crate::session::Session;
 use crate::view::json::{Entry, Report};
 use crate::view::progress::Progress;
-use crate::view::terminal::status_label;
 
 pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
     let pack = &session.pack;
@@ -31,10 +29,8 @@ pub fn run(mut session: Session, json: bool) -> Result<ExitCode> {
             .set_done(&job.exercise.name, outcome.status.passed());
         if !json {
             println!(
-                "{:<8} {:<32} {}",
-                status_label(outcome.status),
-                job.exercise.name,
-                style(&outcome.message).dim()
+                "{}",
+                crate::view::progress::exercise_row(outcome, &job.exercise.name, None)
             );
         }
         entries.push(Entry::new(job.exercise, outcome));

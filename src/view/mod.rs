@@ -4,6 +4,7 @@
 pub mod dev_report;
 pub mod hints;
 pub mod json;
+pub mod list;
 pub mod progress;
 pub mod prose;
 pub mod screen;

@@ -87,14 +87,24 @@ impl Observer for Progress {
                     style("WRONG").red().bold()
                 };
                 eprintln!(
-                    "{mark:<5} {:<8} {:<8} {:<32} {}",
-                    status_label(outcome.status),
-                    target_label(job.target),
-                    job.exercise.name,
-                    style(&outcome.message).dim()
+                    "{mark:<5} {}",
+                    exercise_row(outcome, &job.exercise.name, Some(job.target))
                 );
             }
             Progress::Quiet => {}
         }
     }
+}
+
+/// One exercise's line in a batch's report: `PASS     [starter] name    message`.
+/// The target is shown where a batch checks more than the learner's files.
+pub fn exercise_row(outcome: &Outcome, name: &str, target: Option<Target>) -> String {
+    let target = target
+        .map(|t| format!("{:<8} ", target_label(t)))
+        .unwrap_or_default();
+    format!(
+        "{:<8} {target}{name:<32} {}",
+        status_label(outcome.status),
+        style(&outcome.message).dim()
+    )
 }
