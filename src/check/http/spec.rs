@@ -356,6 +356,16 @@ impl Exchange {
             self.validate_connect(connect, ctx);
             return;
         }
+        self.validate_form(span, ctx);
+        self.validate_request(ctx, known);
+        self.validate_concurrency(ctx);
+        self.validate_captures(ctx);
+        self.validate_expect(ctx);
+    }
+
+    /// Which form the exchange takes (a client's request or raw bytes) and
+    /// the keys that belong to the other form; a pattern needs `concurrent`.
+    fn validate_form(&self, span: Range<usize>, ctx: &mut SpecContext<'_>) {
         if let Some(pattern) = &self.pattern {
             if Pattern::parse(pattern.get_ref()).is_none() {
                 ctx.problem(
@@ -418,6 +428,10 @@ impl Exchange {
                 }
             }
         }
+    }
+
+    /// The request a client sends: method, path, variables, body, headers.
+    fn validate_request(&self, ctx: &mut SpecContext<'_>, known: &BTreeSet<String>) {
         if let Some(method) = &self.method
             && !is_method(method.get_ref())
         {
@@ -450,6 +464,36 @@ impl Exchange {
         for (name, value) in &self.headers {
             check_header_name(ctx, name, value.span());
         }
+        if let Some(json) = &self.json {
+            check_json(ctx, json);
+        }
+    }
+
+    /// Variables captured from the response: their names and sources.
+    fn validate_captures(&self, ctx: &mut SpecContext<'_>) {
+        if let Some(capture) = &self.capture {
+            for (name, source) in capture.get_ref() {
+                if !is_identifier(name) || template::is_builtin(name) {
+                    ctx.problem(
+                        source.span(),
+                        format!("`{name}` cannot be the name of a captured variable"),
+                        "use a lower-case identifier (letters, digits, `_`) other than port, random_word… and random_int…",
+                    );
+                }
+                if let Err(why) = CaptureSource::parse(source.get_ref()) {
+                    ctx.problem(
+                        source.span(),
+                        why,
+                        "capture from `json:/pointer`, `header:NAME`, `cookie:NAME` or `body`",
+                    );
+                }
+            }
+        }
+    }
+
+    /// `repeat` and `concurrent` in range, and what concurrent connections
+    /// cannot do (capture, share a named connection).
+    fn validate_concurrency(&self, ctx: &mut SpecContext<'_>) {
         for (key, count, max) in [
             ("repeat", &self.repeat, MAX_REPEAT),
             ("concurrent", &self.concurrent, MAX_CONCURRENT),
@@ -478,27 +522,10 @@ impl Exchange {
                 "remove `connection` from this exchange",
             );
         }
-        if let Some(json) = &self.json {
-            check_json(ctx, json);
-        }
-        if let Some(capture) = &self.capture {
-            for (name, source) in capture.get_ref() {
-                if !is_identifier(name) || template::is_builtin(name) {
-                    ctx.problem(
-                        source.span(),
-                        format!("`{name}` cannot be the name of a captured variable"),
-                        "use a lower-case identifier (letters, digits, `_`) other than port, random_word… and random_int…",
-                    );
-                }
-                if let Err(why) = CaptureSource::parse(source.get_ref()) {
-                    ctx.problem(
-                        source.span(),
-                        why,
-                        "capture from `json:/pointer`, `header:NAME`, `cookie:NAME` or `body`",
-                    );
-                }
-            }
-        }
+    }
+
+    /// The expectations, and those not checked on concurrent connections.
+    fn validate_expect(&self, ctx: &mut SpecContext<'_>) {
         if let Some(expect) = &self.expect {
             expect.get_ref().validate(ctx, self.is_raw());
             if let (Some(file), Some(_)) = (expect.get_ref().files.first(), &self.concurrent) {
