@@ -30,6 +30,7 @@ mod shape;
 mod spec;
 mod trials;
 mod value;
+mod watchdog;
 mod why;
 
 pub use spec::SqlSpec;

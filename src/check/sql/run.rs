@@ -10,12 +10,10 @@
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, ErrorCode, InterruptHandle};
+use rusqlite::{Connection, ErrorCode};
 
 use regex::Regex;
 
@@ -23,6 +21,7 @@ use super::authorize::{Refusals, authorizer};
 use super::engine::{Db, DbError, Engine, Index, Plan, ReadError};
 use super::script::Script;
 use super::value::{ResultSet, Value};
+use super::watchdog::Watchdog;
 
 /// Rows read from one statement before it is called a runaway: far above any
 /// exercise's answer, far below what fills the memory.
@@ -141,7 +140,15 @@ impl Database {
         let refusals = Refusals::default();
         conn.authorizer(Some(authorizer(refusals.clone())))?;
         let fired = Arc::new(AtomicBool::new(false));
-        let watchdog = Watchdog::start(conn.get_interrupt_handle(), deadline.remaining(), fired.clone());
+        let handle = conn.get_interrupt_handle();
+        let watchdog = Watchdog::start(
+            deadline.remaining(),
+            Duration::from_millis(5),
+            fired.clone(),
+            move || {
+                handle.interrupt();
+            },
+        );
         Ok(Database {
             conn,
             fired,
@@ -493,45 +500,6 @@ impl Db for Database {
 
 pub fn is_interrupt(err: &rusqlite::Error) -> bool {
     err.sqlite_error_code() == Some(ErrorCode::OperationInterrupted)
-}
-
-/// Interrupts the database when the deadline passes. An interrupt that lands
-/// between two statements is lost, so once fired it keeps interrupting until
-/// the database is dropped.
-struct Watchdog {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Watchdog {
-    fn start(handle: InterruptHandle, remaining: Duration, fired: Arc<AtomicBool>) -> Watchdog {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = thread::spawn(move || {
-            if stopped.recv_timeout(remaining) != Err(RecvTimeoutError::Timeout) {
-                return;
-            }
-            fired.store(true, Ordering::SeqCst);
-            loop {
-                handle.interrupt();
-                if stopped.recv_timeout(Duration::from_millis(5)) != Err(RecvTimeoutError::Timeout) {
-                    return;
-                }
-            }
-        });
-        Watchdog {
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 #[cfg(test)]

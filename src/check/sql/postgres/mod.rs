@@ -20,18 +20,17 @@ use std::cell::{RefCell, RefMut};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use postgres::error::{ErrorPosition, SqlState};
 use postgres::types::Type;
-use postgres::{CancelToken, Client, NoTls, SimpleQueryMessage};
+use postgres::{Client, NoTls, SimpleQueryMessage};
 
 use super::engine::{Db, DbError, Engine, Index, Plan, ReadError, Session, SessionsRun};
 use super::run::{Answer, Deadline, Failure, Finished, MAX_ROWS};
 use super::script::Script;
 use super::value::{ResultSet, Value};
+use super::watchdog::Watchdog;
 use crate::outcome::{Detail, Outcome, Status};
 use server::{Server, Unavailable, quote};
 
@@ -119,7 +118,15 @@ impl Database {
             }
         };
         let fired = Arc::new(AtomicBool::new(false));
-        let watchdog = Watchdog::start(client.cancel_token(), deadline.remaining(), fired.clone());
+        let token = client.cancel_token();
+        let watchdog = Watchdog::start(
+            deadline.remaining(),
+            Duration::from_millis(50),
+            fired.clone(),
+            move || {
+                let _ = token.cancel_query(NoTls);
+            },
+        );
         Ok(Database {
             server,
             name,
@@ -581,45 +588,6 @@ fn walk_plan(node: &serde_json::Value, depth: usize, plan: &mut Plan) {
         .flatten()
     {
         walk_plan(child, depth + 1, plan);
-    }
-}
-
-/// Cancels the running statement when the deadline passes, and again every
-/// 50 ms after (a cancel that lands between two statements is lost; the run
-/// loop sees `fired` before the next one).
-struct Watchdog {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Watchdog {
-    fn start(token: CancelToken, remaining: Duration, fired: Arc<AtomicBool>) -> Watchdog {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = thread::spawn(move || {
-            if stopped.recv_timeout(remaining) != Err(RecvTimeoutError::Timeout) {
-                return;
-            }
-            fired.store(true, Ordering::SeqCst);
-            loop {
-                let _ = token.cancel_query(NoTls);
-                if stopped.recv_timeout(Duration::from_millis(50)) != Err(RecvTimeoutError::Timeout) {
-                    return;
-                }
-            }
-        });
-        Watchdog {
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
