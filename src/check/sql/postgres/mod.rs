@@ -34,6 +34,28 @@ use super::watchdog::Watchdog;
 use crate::outcome::{Detail, Outcome, Status};
 use server::{Server, Unavailable, quote};
 
+/// Roll back a transaction the learner's SQL left open on `client`; true
+/// when there was one.
+///
+/// The client does not expose the session's transaction state. In
+/// autocommit a simple query's transaction starts with its statement, so the
+/// two clocks agree; inside BEGIN they differ, and in a failed transaction
+/// the query itself fails. (Through the extended protocol they would differ
+/// in autocommit too: Parse and Execute are two messages with a clock
+/// reading each.)
+fn roll_back_open_transaction(client: &mut Client) -> bool {
+    let open = match client.simple_query("SELECT transaction_timestamp() <> statement_timestamp()") {
+        Ok(messages) => messages
+            .iter()
+            .any(|m| matches!(m, SimpleQueryMessage::Row(row) if row.get(0) == Some("t"))),
+        Err(_) => true,
+    };
+    if open {
+        let _ = client.batch_execute("ROLLBACK");
+    }
+    open
+}
+
 /// Bytes of cell text read from one statement (as for SQLite).
 const MAX_RESULT_BYTES: usize = 64 << 20;
 
@@ -418,23 +440,7 @@ impl Db for Database {
     }
 
     fn end_open_transaction(&self) -> bool {
-        // The client does not expose the session's transaction state. In
-        // autocommit a simple query's transaction starts with its statement,
-        // so the two clocks agree; inside BEGIN they differ, and in a failed
-        // transaction the query itself fails. (Through the extended protocol
-        // they would differ in autocommit too: Parse and Execute are two
-        // messages with a clock reading each.)
-        let mut client = self.client();
-        let open = match client.simple_query("SELECT transaction_timestamp() <> statement_timestamp()") {
-            Ok(messages) => messages
-                .iter()
-                .any(|m| matches!(m, SimpleQueryMessage::Row(row) if row.get(0) == Some("t"))),
-            Err(_) => true,
-        };
-        if open {
-            let _ = client.batch_execute("ROLLBACK");
-        }
-        open
+        roll_back_open_transaction(&mut self.client())
     }
 
     fn timed_out(&self) -> bool {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use postgres::{CancelToken, Client, NoTls, SimpleQueryMessage};
+use postgres::{CancelToken, Client, NoTls};
 
 use super::super::engine::{Session, SessionsRun};
 use super::super::run::{Deadline, Failure};
@@ -254,26 +254,13 @@ pub fn run(
     for (runner, session) in runners.into_iter().zip([Session::A, Session::B]) {
         let (failure, client) = runner.finish();
         if let Some(mut client) = client {
-            end_open_transaction(&mut client);
+            super::roll_back_open_transaction(&mut client);
         }
         if let Some(failure) = failure {
             run.failures.push((session, failure));
         }
     }
     Ok(run)
-}
-
-/// Roll back what a session left open (see `Database::end_open_transaction`).
-fn end_open_transaction(client: &mut Client) {
-    let open = match client.simple_query("SELECT transaction_timestamp() <> statement_timestamp()") {
-        Ok(messages) => messages
-            .iter()
-            .any(|m| matches!(m, SimpleQueryMessage::Row(row) if row.get(0) == Some("t"))),
-        Err(_) => true,
-    };
-    if open {
-        let _ = client.batch_execute("ROLLBACK");
-    }
 }
 
 #[cfg(test)]
