@@ -735,6 +735,15 @@ impl Model {
     fn next(&mut self, now: Instant) -> Vec<Effect> {
         let name = self.exercise().name.clone();
         let passed_now = self.outcome.as_ref().is_some_and(|o| o.status.passed());
+        let skipped_now = self
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.status == crate::outcome::Status::Skipped);
+        if skipped_now {
+            // It cannot run here (PostgreSQL is not installed), and neither
+            // can the rest of its stage: move past the stage, which waits.
+            return self.past_the_stage(now);
+        }
         if !passed_now && !self.state.is_done(&name) {
             self.say(FINISH_FIRST, Tone::Info);
             return Vec::new();
@@ -746,6 +755,26 @@ impl Model {
             }
             _ => {
                 self.mode = Mode::End;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The next unfinished exercise of another stage than the current one.
+    fn past_the_stage(&mut self, now: Instant) -> Vec<Effect> {
+        let stage = self.exercise().stage.clone();
+        let count = self.pack.exercises.len();
+        let next = (1..count).map(|i| (self.current + i) % count).find(|&i| {
+            let exercise = &self.pack.exercises[i];
+            exercise.stage != stage && !self.state.is_done(&exercise.name)
+        });
+        match next {
+            Some(next) => {
+                self.just_passed = None;
+                self.arrive(next, now)
+            }
+            None => {
+                self.say(FINISH_FIRST, Tone::Info);
                 Vec::new()
             }
         }

@@ -280,6 +280,17 @@ fn n_needs_a_pass_then_moves_to_the_next_unfinished() {
 }
 
 #[test]
+fn n_on_an_exercise_that_cannot_run_here_moves_past_its_stage() {
+    // count_rows and last_query share a stage; gate is in another.
+    let mut f = started_at("count_rows");
+    f.send(done(1, Status::Skipped, Some(1)));
+    let effects = f.send(key(KeyCode::Char('n')));
+    assert!(arrives(&effects, GATE), "{effects:?}");
+    assert!(!arrives(&effects, LAST_QUERY), "{effects:?}");
+    assert!(!f.model.state.is_done("count_rows"), "skipped is not passed");
+}
+
+#[test]
 fn a_note_belongs_to_its_exercise() {
     let mut f = started_at("count_rows");
     f.send(done(1, Status::Fail, Some(1)));

@@ -89,9 +89,9 @@ pub fn not_installed() -> Outcome {
         text: server::INSTALL_ADVICE.into(),
     })
     .with(Detail::Text {
-        text: "Until then, skip it: in watch mode `n` moves on to the next exercise, and `l` opens \
-               the list to jump past the PostgreSQL stage (the SQLite exercises need nothing \
-               installed); this one waits for you."
+        text: "Until then, skip it: in watch mode `n` moves past the PostgreSQL stage to the next \
+               unfinished exercise (the SQLite exercises need nothing installed), and `l` opens the \
+               list; these exercises wait for you."
             .into(),
     })
 }
