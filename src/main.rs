@@ -19,6 +19,8 @@ mod process;
 mod session;
 mod state;
 mod terminal_guard;
+#[cfg(test)]
+mod test_support;
 mod view;
 mod watch;
 mod watch_machine;

@@ -496,27 +496,9 @@ mod tests {
         assert_eq!(salvage.lost_lines, 0);
     }
 
-    fn copy_tree(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_tree(&entry.path(), &target);
-            } else {
-                fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
-
     #[test]
     fn a_refresh_takes_in_another_instances_passes_and_keeps_its_own() {
-        let dir = tempfile::tempdir().unwrap();
-        copy_tree(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch"),
-            dir.path(),
-        );
-        let pack = Pack::load(dir.path(), &crate::check::readers()).unwrap();
+        let (_dir, pack) = crate::test_support::loaded_copy("watch");
         let mut watcher = State::load(&pack);
         let mut other = State::load(&pack);
         watcher.set_done("gate", true);

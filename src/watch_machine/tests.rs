@@ -15,10 +15,8 @@ struct Fixture {
 }
 
 fn fixture_with(done: &[&str], current: Option<&str>, building: bool) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
-    copy_tree(&source, dir.path());
-    let pack = Arc::new(Pack::load(dir.path(), &crate::check::readers()).unwrap());
+    let (dir, pack) = crate::test_support::loaded_copy("watch");
+    let pack = Arc::new(pack);
     let mut state = State::load(&pack);
     for name in done {
         state.set_done(name, true);
@@ -30,19 +28,6 @@ fn fixture_with(done: &[&str], current: Option<&str>, building: bool) -> Fixture
         _dir: dir,
         model: Model::new(pack, state, building),
         now: Instant::now(),
-    }
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -8,32 +8,9 @@ use super::*;
 use crate::outcome::Status;
 use crate::pack::Problem;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/git")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of a fixture pack, loaded.
+/// A copy of a git fixture pack, loaded.
 fn pack(name: &str) -> (tempfile::TempDir, Pack) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(name), dir.path());
-    let pack = Pack::load(dir.path(), &crate::check::readers())
-        .unwrap_or_else(|e| panic!("fixture {name} must load:\n{e}"));
-    (dir, pack)
+    crate::test_support::loaded_copy(&format!("git/{name}"))
 }
 
 fn spec_of(exercise: &Exercise) -> &GitSpec {
