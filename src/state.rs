@@ -225,10 +225,7 @@ impl State {
         }
         let mut merged = None;
         let read = self.read_locked(|on_disk| {
-            let mut file = on_disk.clone();
-            self.changes.apply(&mut file);
-            file.version = STATE_VERSION;
-            retain_known(&mut file, &self.known);
+            let file = self.merged_with(on_disk);
             write(&self.path, &file)?;
             merged = Some(file);
             Ok(())
@@ -245,6 +242,16 @@ impl State {
         Ok(())
     }
 
+    /// The progress on disk with this instance's changes on top, as `save`
+    /// writes it and `refresh` takes it in.
+    fn merged_with(&self, on_disk: &StateFile) -> StateFile {
+        let mut file = on_disk.clone();
+        self.changes.apply(&mut file);
+        file.version = STATE_VERSION;
+        retain_known(&mut file, &self.known);
+        file
+    }
+
     /// Take in what other instances wrote since this one last read or saved
     /// (a `backlings run` in another terminal passing an exercise), with this
     /// instance's unsaved changes kept on top. Read-only: a file that cannot
@@ -255,10 +262,7 @@ impl State {
         }
         let mut merged = None;
         let read = self.read_locked(|on_disk| {
-            let mut file = on_disk.clone();
-            self.changes.apply(&mut file);
-            retain_known(&mut file, &self.known);
-            merged = Some(file);
+            merged = Some(self.merged_with(on_disk));
             Ok(())
         });
         if let Ok(Read::Salvaged(_, note)) = read {
