@@ -72,17 +72,19 @@ pub fn run(pack_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
 
     let mut checks = Vec::new();
     for (job, outcome) in jobs.iter().zip(outcomes) {
-        // Skipped (PostgreSQL is not installed): reported as such in the
-        // summary, neither a finding nor a pass.
-        if outcome.status == Status::Skipped {
-        } else if job.target == Target::Starter && job.exercise.starter_passes && !outcome.status.passed() {
-            findings.push(judgement(job, &outcome, Category::SolutionFails));
-        } else if job.target == Target::Starter && !job.exercise.starter_passes && outcome.status.passed() {
-            findings.push(judgement(job, &outcome, Category::StarterPasses));
-        } else if job.target == Target::Starter && outcome.status == Status::Error {
-            findings.push(judgement(job, &outcome, Category::StarterErrors));
-        } else if job.target == Target::Solution && !outcome.status.passed() {
-            findings.push(judgement(job, &outcome, Category::SolutionFails));
+        let passed = outcome.status.passed();
+        let category = match job.target {
+            // Skipped (PostgreSQL is not installed): reported as such in the
+            // summary, neither a finding nor a pass.
+            _ if outcome.status == Status::Skipped => None,
+            Target::Starter if job.exercise.starter_passes && !passed => Some(Category::SolutionFails),
+            Target::Starter if !job.exercise.starter_passes && passed => Some(Category::StarterPasses),
+            Target::Starter if outcome.status == Status::Error => Some(Category::StarterErrors),
+            Target::Solution if !passed => Some(Category::SolutionFails),
+            _ => None,
+        };
+        if let Some(category) = category {
+            findings.push(judgement(job, &outcome, category));
         }
         checks.push(CheckEntry::new(job.exercise, job.target, outcome));
     }
