@@ -838,10 +838,16 @@ fn cluster_dir(root: &Path, user: Option<(u32, u32)>) -> PathBuf {
 
 /// Can `uid` pass every folder above `root` (search permission)?
 fn passable_above(root: &Path, uid: u32) -> bool {
-    use std::os::unix::fs::MetadataExt;
     root.ancestors()
         .skip(1)
-        .all(|dir| std::fs::metadata(dir).is_ok_and(|meta| meta.uid() == uid || meta.mode() & 0o001 != 0))
+        .all(|dir| std::fs::metadata(dir).is_ok_and(|meta| passable_by(&meta, uid)))
+}
+
+/// May `uid` pass through this folder? Its owner, or anyone when others have
+/// the search bit (the server's user is in no group of the runner's).
+fn passable_by(meta: &std::fs::Metadata, uid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.uid() == uid || meta.mode() & 0o001 != 0
 }
 
 /// The server's user must reach the data folder: every folder from the
@@ -852,8 +858,7 @@ fn traversable_by(root: &Path, state: &Path, uid: u32) -> Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     for dir in state.ancestors() {
         let meta = std::fs::metadata(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-        let passable = meta.uid() == uid || meta.mode() & 0o001 != 0;
-        if passable {
+        if passable_by(&meta, uid) {
             continue;
         }
         if dir.starts_with(root) {
