@@ -150,25 +150,22 @@ struct Summary {
 
 impl DevReport {
     pub fn new(exercises: Vec<CheckEntry>, problems: Vec<Finding>, count: usize, took: Duration) -> Self {
+        let skipped: Vec<&CheckEntry> = exercises
+            .iter()
+            .filter(|e| e.outcome.status == Status::Skipped)
+            .collect();
         let summary = Summary {
             exercises: count,
             checks: exercises.len(),
             unsound: exercises.iter().filter(|e| !e.sound).count(),
             problems: problems.len(),
-            skipped: exercises
-                .iter()
-                .filter(|e| e.outcome.status == Status::Skipped)
-                .count(),
-            skipped_because: exercises
-                .iter()
-                .filter(|e| e.outcome.status == Status::Skipped)
-                .map(|e| e.outcome.message.clone())
-                .fold(Vec::new(), |mut reasons, reason| {
-                    if !reasons.contains(&reason) {
-                        reasons.push(reason);
-                    }
-                    reasons
-                }),
+            skipped: skipped.len(),
+            skipped_because: skipped.iter().fold(Vec::new(), |mut reasons, entry| {
+                if !reasons.contains(&entry.outcome.message) {
+                    reasons.push(entry.outcome.message.clone());
+                }
+                reasons
+            }),
             pack_loads: !problems.iter().any(|p| p.category.blocks_loading()),
             duration_ms: took.as_millis() as u64,
         };
