@@ -379,7 +379,6 @@ fn a_stage_intro_file_is_not_stray() {
         "# Databases\n\nWhat this stage teaches.\n",
     )
     .unwrap();
-    // Without the intro key the same file is stray: the test can fail.
     let out = backlings(pack.path())
         .args(["dev", "check", "--json"])
         .output()
@@ -391,6 +390,7 @@ fn a_stage_intro_file_is_not_stray() {
             .any(|p| p["file"] == "exercises/databases/INTRO.md"),
         "{doc:#}"
     );
+    // Without the intro key the same file is stray: the test can fail.
     let stripped = std::fs::read_to_string(pack.path().join("info.toml"))
         .unwrap()
         .replace("intro = \"exercises/databases/INTRO.md\"\n", "");
