@@ -258,8 +258,11 @@ impl Runtime {
                 after,
             } => {
                 // A pass moves on to the next unfinished exercise: know what
-                // another terminal finished meanwhile before choosing it.
-                model.state.refresh();
+                // another terminal finished meanwhile before choosing it. (A
+                // failing save, the common case, reads nothing from disk.)
+                if outcome.status.passed() {
+                    model.state.refresh();
+                }
                 Event::CheckDone {
                     ticket,
                     outcome,
